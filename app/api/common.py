@@ -1,0 +1,83 @@
+"""Shared pieces of the JSON API: bearer-token auth, scope checks, documented errors."""
+
+from functools import partial
+from typing import Any
+
+from litestar import Request, delete, get, patch, post, put
+from litestar.di import Provide
+from litestar.exceptions import NotAuthorizedException
+from litestar.openapi.datastructures import ResponseSpec
+from sqlmodel import Session
+
+from app.models import ApiToken, Company
+from app.services import accounts
+from app.services.errors import Forbidden, NotFound
+
+PROBLEM = "application/problem+json"
+
+
+def provide_token(request: Request[Any, Any, Any], db: Session) -> ApiToken:
+    """The live token sent as `Authorization: Bearer <token>`, else 401."""
+    header = request.headers.get("authorization", "")
+    scheme, _, secret = header.partition(" ")
+    if scheme.lower() != "bearer" or not secret.strip():
+        raise NotAuthorizedException("Send Authorization: Bearer <token>.")
+    token = accounts.token_for(db, secret.strip())
+    if token is None:
+        raise NotAuthorizedException("Unknown or revoked token.")
+    return token
+
+
+def provide_company(token: ApiToken, db: Session) -> Company:
+    """The company the token belongs to: every query is scoped to it."""
+    company = db.get(Company, token.company_id)
+    if company is None:
+        raise NotAuthorizedException("Unknown or revoked token.")
+    return company
+
+
+def require_admin(token: ApiToken) -> ApiToken:
+    """Refuse tokens without the admin scope."""
+    if token.scope != "admin":
+        raise Forbidden("This needs a token with the admin scope.")
+    return token
+
+
+def _problem(description: str) -> ResponseSpec:
+    from app.api.schemas import Problem
+
+    return ResponseSpec(data_container=Problem, description=description, media_type=PROBLEM)
+
+
+ERRORS: dict[int, ResponseSpec] = {
+    400: _problem("Malformed request"),
+    401: _problem("No or bad credentials"),
+    403: _problem("Not allowed for this token"),
+    404: _problem("Not found (also for another company's objects)"),
+    409: _problem("Conflict with the current state"),
+    413: _problem("Body over 64 KB"),
+    422: _problem("Invalid input; `field` names the bad field; nothing changed"),
+    429: _problem("Throttled; see Retry-After"),
+    503: _problem("Database unavailable; see Retry-After"),
+}
+
+AUTH = {
+    "token": Provide(provide_token, sync_to_thread=False),
+    "company": Provide(provide_company, sync_to_thread=False),
+}
+ADMIN = {"admin": Provide(require_admin, sync_to_thread=False)}
+SECURITY: list[dict[str, list[str]]] = [{"bearer": []}]
+
+_opts: dict[str, Any] = {"sync_to_thread": True, "responses": ERRORS, "security": SECURITY}
+api_get = partial(get, **_opts)
+api_post = partial(post, **_opts)
+api_put = partial(put, **_opts)
+api_patch = partial(patch, **_opts)
+api_delete = partial(delete, status_code=204, **_opts)
+
+
+def own(obj: Any, company: Company, what: str) -> Any:
+    """`obj` when it belongs to `company`; another company's objects are simply not found."""
+    if obj is None or getattr(obj, "company_id", None) != company.id:
+        raise NotFound(f"No such {what}.")
+    return obj

@@ -1,0 +1,117 @@
+"""Request and response shapes of the JSON API (documented in the OpenAPI schema)."""
+
+from datetime import datetime
+from typing import Annotated, Literal
+
+import msgspec
+from msgspec import UNSET, Meta, Struct, UnsetType
+
+StatusName = Literal["available", "away", "busy", "offline"]
+Role = Literal["rep", "manager"]
+Clock = Annotated[str, Meta(pattern=r"^\d{2}:\d{2}$", examples=["09:00"])]
+Hours = Annotated[
+    dict[str, list[list[Clock]]],
+    Meta(
+        description="Seven keys mon..sun, each a list of [start, end] HH:MM intervals",
+        examples=[
+            {
+                "mon": [["09:00", "17:00"]],
+                "tue": [],
+                "wed": [],
+                "thu": [],
+                "fri": [],
+                "sat": [],
+                "sun": [],
+            }
+        ],
+    ),
+]
+Aware = Annotated[datetime, Meta(tz=True, description="ISO 8601 with an offset")]
+Name = Annotated[str, Meta(min_length=1, max_length=120)]
+
+
+class Problem(Struct, kw_only=True):
+    """RFC 9457 problem details; `field` names the bad field for 422."""
+
+    type: str = "about:blank"
+    title: str
+    status: int
+    detail: str
+    field: str | None = None
+
+
+class HolidayRegion(Struct, kw_only=True):
+    country: Annotated[str, Meta(min_length=2, max_length=3, examples=["US"])]
+    subdivision: Annotated[str, Meta(max_length=8)] | None = None
+
+
+class CompanyOut(Struct, kw_only=True):
+    name: str
+    slug: str
+    timezone: str
+    hours: Hours
+    holiday_region: HolidayRegion | None
+
+
+class CompanyPatch(Struct, kw_only=True, forbid_unknown_fields=True):
+    name: Name | UnsetType = UNSET
+    timezone: str | UnsetType = UNSET
+    hours: Hours | UnsetType = UNSET
+    holiday_region: HolidayRegion | None | UnsetType = UNSET
+
+
+class RepCreate(Struct, kw_only=True, forbid_unknown_fields=True):
+    name: Name
+    email: Annotated[str, Meta(max_length=254)]
+    phone: str | None = None
+    timezone: str | None = None
+    role: Role = "rep"
+    hours: Hours | None = None
+
+
+class RepPatch(Struct, kw_only=True, forbid_unknown_fields=True):
+    name: Name | UnsetType = UNSET
+    email: Annotated[str, Meta(max_length=254)] | UnsetType = UNSET
+    phone: str | None | UnsetType = UNSET
+    timezone: str | UnsetType = UNSET
+    role: Role | UnsetType = UNSET
+    hours: Hours | None | UnsetType = UNSET
+
+
+class RepOut(Struct, kw_only=True):
+    id: str
+    name: str
+    email: str
+    phone: str | None
+    timezone: str
+    role: Role
+    hours: Hours | None
+    active: bool
+    status: StatusName
+    effective_status: StatusName
+    warnings: list[str] = msgspec.field(default_factory=list)
+
+
+class RepCreated(RepOut, kw_only=True):
+    invite_url: str
+
+
+class StatusIn(Struct, kw_only=True, forbid_unknown_fields=True):
+    status: StatusName
+    note: Annotated[str, Meta(max_length=140)] | None = None
+    until: Aware | None = None
+    then: StatusName | None = None
+
+
+class StatusOut(Struct, kw_only=True):
+    status: StatusName
+    effective_status: StatusName
+    note: str | None
+    until: datetime | None
+    then: StatusName | None
+    locked: bool
+    lock_reason: str | None = None
+
+
+class LockIn(Struct, kw_only=True, forbid_unknown_fields=True):
+    reason: Annotated[str, Meta(min_length=1, max_length=80)] = "On a call"

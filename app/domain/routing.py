@@ -1,0 +1,327 @@
+"""Routing: team state, destinations, eligibility tiers and the least-recently-assigned pick."""
+
+import re
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+from enum import StrEnum
+from zoneinfo import ZoneInfo
+
+from app.domain.hours import WeeklyHours, is_inside, next_change
+from app.domain.presence import Status
+
+# How far next_boundary looks: a year and a bit, so a yearly holiday is always within reach.
+BOUNDARY_HORIZON = timedelta(days=370)
+
+
+class TeamState(StrEnum):
+    IN_OFFICE = "in_office"
+    LUNCH = "lunch"
+    AWAY = "away"
+    VACATION = "vacation"
+
+
+class Kind(StrEnum):
+    LEAD = "lead"
+    CALL = "call"
+
+
+class RoutingError(ValueError):
+    """A broken routing rule, naming the field a person has to fix."""
+
+    def __init__(self, field: str, message: str) -> None:
+        super().__init__(f"{field}: {message}")
+        self.field = field
+        self.message = message
+
+
+# --- Destinations -------------------------------------------------------------------------------
+
+DESTINATION_TYPES = ("members", "team", "voicemail", "number")
+_E164 = re.compile(r"\+[1-9][0-9]{7,14}")
+
+
+def _type_of(value: object, field: str) -> str:
+    if not isinstance(value, str) or value not in DESTINATION_TYPES:
+        raise RoutingError(f"{field}.type", f"must be one of {', '.join(DESTINATION_TYPES)}")
+    return value
+
+
+def _team_of(type_: str, value: object, field: str) -> str | None:
+    if type_ != "team":
+        return _absent(value, f"{field}.team", "team")
+    if not isinstance(value, str) or not value:
+        raise RoutingError(f"{field}.team", "must name a team by its slug")
+    return value
+
+
+def _number_of(type_: str, value: object, field: str) -> str | None:
+    if type_ != "number":
+        return _absent(value, f"{field}.number", "number")
+    if not isinstance(value, str) or not _E164.fullmatch(value):
+        raise RoutingError(f"{field}.number", "must be an E.164 number such as +15551234567")
+    return value
+
+
+def _absent(value: object, field: str, type_: str) -> None:
+    # A stray team or number would be silently ignored, which hides a mistake from the manager.
+    if value is not None:
+        raise RoutingError(field, f'only applies to type "{type_}"')
+
+
+@dataclass(frozen=True)
+class Destination:
+    """Where a team's work goes in a state: its members, another team, voicemail or a number."""
+
+    type: str
+    team: str | None = None
+    number: str | None = None
+
+    def __post_init__(self) -> None:
+        _team_of(_type_of(self.type, "destination"), self.team, "destination")
+        _number_of(self.type, self.number, "destination")
+
+    @classmethod
+    def from_json(cls, obj: object, field: str) -> "Destination":
+        """Read a destination from JSON, raising RoutingError that names e.g. field + ".number"."""
+        if not isinstance(obj, Mapping):
+            raise RoutingError(field, 'must be an object such as {"type": "voicemail"}')
+        for key in obj:
+            if key not in ("type", "team", "number"):
+                raise RoutingError(f"{field}.{key}", "is not a destination field")
+        type_ = _type_of(obj.get("type"), field)
+        team = _team_of(type_, obj.get("team"), field)
+        return cls(type_, team, _number_of(type_, obj.get("number"), field))
+
+    def to_json(self) -> dict[str, str]:
+        """Write the destination as JSON, with only the keys its type uses."""
+        out = {"type": self.type}
+        if self.team is not None:
+            out["team"] = self.team
+        if self.number is not None:
+            out["number"] = self.number
+        return out
+
+
+MEMBERS = Destination("members")
+VOICEMAIL = Destination("voicemail")
+
+
+def find_team_loop(start: str, edges: Mapping[str, Iterable[str]]) -> list[str] | None:
+    """Return a loop of team destinations reachable from start, as ["a", "b", "a"], or None."""
+    path: list[str] = []
+    done: set[str] = set()
+
+    def visit(slug: str) -> list[str] | None:
+        if slug in path:
+            return path[path.index(slug) :] + [slug]
+        if slug in done:
+            return None
+        path.append(slug)
+        for nxt in edges.get(slug, ()):
+            if (loop := visit(nxt)) is not None:
+                return loop
+        done.add(path.pop())
+        return None
+
+    return visit(start)
+
+
+# --- Team state ---------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class TeamSchedule:
+    """A team's weekly IN OFFICE and LUNCH hours and the company holidays, in the company zone."""
+
+    tz: ZoneInfo
+    in_office: WeeklyHours
+    lunch: WeeklyHours
+    holidays: Mapping[date, str]
+
+
+def scheduled_state(s: TeamSchedule, t: datetime) -> TeamState:
+    """Return the state the schedule alone puts the team in at t."""
+    if t.astimezone(s.tz).date() in s.holidays:
+        return TeamState.AWAY
+    if is_inside(s.in_office, s.tz, t):
+        return TeamState.IN_OFFICE
+    if is_inside(s.lunch, s.tz, t):
+        return TeamState.LUNCH
+    return TeamState.AWAY
+
+
+def _day_start(d: date, tz: ZoneInfo) -> datetime:
+    # fold=0 gives the first instant of d even where midnight is skipped or repeated by DST.
+    return datetime.combine(d, time(0), tzinfo=tz)
+
+
+def _next_holiday_edge(s: TeamSchedule, t: datetime) -> datetime | None:
+    # Holidays begin and end at company-local midnight, which the weekly hours know nothing of.
+    today = t.astimezone(s.tz).date()
+    edges = (d for h in s.holidays for d in (h, h + timedelta(days=1)) if d > today)
+    first = min(edges, default=None)
+    return None if first is None else _day_start(first, s.tz)
+
+
+def _next_candidate(s: TeamSchedule, t: datetime) -> datetime | None:
+    found = (
+        next_change(s.in_office, s.tz, t),
+        next_change(s.lunch, s.tz, t),
+        _next_holiday_edge(s, t),
+    )
+    return min((c for c in found if c is not None), default=None)
+
+
+def next_boundary(s: TeamSchedule, t: datetime) -> datetime | None:
+    """Return the next instant after t where the scheduled state changes, or None within 370 days."""
+    start, limit, at = scheduled_state(s, t), t + BOUNDARY_HORIZON, t
+    # Not every change of hours or holiday edge changes the state (lunch hours on a holiday do not).
+    while (at_next := _next_candidate(s, at)) is not None and at_next <= limit:
+        if scheduled_state(s, at_next) != start:
+            return at_next
+        at = at_next
+    return None
+
+
+@dataclass(frozen=True)
+class Override:
+    """A manual team state; until None means it stays until cleared."""
+
+    state: TeamState
+    until: datetime | None
+
+
+def make_override(s: TeamSchedule, state: TeamState, set_at: datetime) -> Override:
+    """Return an override set at set_at: VACATION stays, others end at the next boundary."""
+    if state is TeamState.VACATION:
+        return Override(state, None)
+    return Override(state, next_boundary(s, set_at))
+
+
+@dataclass(frozen=True)
+class StateAt:
+    """A team's state at one instant, with what the schedule says and any override in force."""
+
+    state: TeamState
+    scheduled: TeamState
+    override: TeamState | None
+    next_boundary: datetime | None
+
+
+def team_state(s: TeamSchedule, override: Override | None, t: datetime) -> StateAt:
+    """Return the team's state at t: the override while it lasts, else the schedule."""
+    scheduled = scheduled_state(s, t)
+    active = override is not None and (override.until is None or t < override.until)
+    in_force = override.state if active and override is not None else None
+    state = in_force if in_force is not None else scheduled
+    return StateAt(state, scheduled, in_force, next_boundary(s, t))
+
+
+# --- The pick -----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """One team member as the assigner sees them at the instant of the decision."""
+
+    rep_id: str
+    name: str
+    position: int
+    taking_part: bool
+    working_reason: str
+    status: Status
+    locked: bool
+    last_turn: int | None
+
+
+@dataclass(frozen=True)
+class TraceEntry:
+    """Whether one member was eligible, in which tier, and why."""
+
+    rep_id: str
+    name: str
+    eligible: bool
+    tier: int | None
+    reason: str
+
+
+_STATUS_TIERS = {Status.AVAILABLE: 1, Status.AWAY: 2}
+
+
+def _skip_reason(c: Candidate) -> str | None:
+    if not c.taking_part:
+        return "not_taking_part"
+    if c.working_reason != "working":
+        return c.working_reason
+    if c.locked:
+        return "on_a_call"
+    return None if c.status in _STATUS_TIERS else str(c.status)
+
+
+def trace_entry(c: Candidate) -> TraceEntry:
+    """Return the trace line for c: eligible with its tier, or the first reason it is skipped."""
+    reason = _skip_reason(c)
+    if reason is not None:
+        return TraceEntry(c.rep_id, c.name, False, None, reason)
+    return TraceEntry(c.rep_id, c.name, True, _STATUS_TIERS[c.status], str(c.status))
+
+
+@dataclass(frozen=True)
+class Decision:
+    """The assignee (if any), their tier, the hunt list and the trace behind them."""
+
+    assignee: str | None
+    tier: int | None
+    hunt: tuple[str, ...]
+    trace: tuple[TraceEntry, ...]
+
+
+def _least_recent_first(c: Candidate) -> tuple[bool, int, int, str]:
+    # Never-assigned first, then the oldest turn; member order settles ties, not seniority or ids.
+    return (c.last_turn is not None, c.last_turn or 0, c.position, c.rep_id)
+
+
+def _tier(candidates: Sequence[Candidate], tier: int) -> list[Candidate]:
+    found = (c for c in candidates if trace_entry(c).tier == tier)
+    return sorted(found, key=_least_recent_first)
+
+
+def pick(candidates: Sequence[Candidate], kind: Kind) -> Decision:
+    """Decide who gets the next lead or call: the least recently assigned of the best tier."""
+    first, second = _tier(candidates, 1), _tier(candidates, 2)
+    chosen = first or second
+    assignee = chosen[0].rep_id if chosen else None
+    tier = None if not chosen else 1 if first else 2
+    if kind is Kind.CALL:
+        hunt = tuple(c.rep_id for c in first + second)
+    else:
+        hunt = () if assignee is None else (assignee,)
+    members = sorted(candidates, key=lambda c: c.position)
+    return Decision(assignee, tier, hunt, tuple(trace_entry(c) for c in members))
+
+
+_REASON_WORDS = {
+    "not_taking_part": "not taking part",
+    "company_closed": "company closed",
+    "time_off": "time off",
+    "outside_hours": "outside hours",
+    "on_a_call": "on a call",
+}
+
+
+def _words(reason: str) -> str:
+    return _REASON_WORDS.get(reason, reason.replace("_", " "))
+
+
+def describe(d: Decision) -> str:
+    """Explain a decision in words, e.g. "Dana: available, least recently assigned. Skipped: ..."."""
+    chosen = next((e for e in d.trace if e.rep_id == d.assignee), None)
+    if chosen is None:
+        head = "Nobody eligible."
+    elif chosen.tier == 1:
+        head = f"{chosen.name}: available, least recently assigned."
+    else:
+        head = f"{chosen.name}: away (nobody available), least recently assigned."
+    skipped = [f"{e.name} ({_words(e.reason)})" for e in d.trace if not e.eligible]
+    return f"{head} Skipped: {', '.join(skipped)}" if skipped else head

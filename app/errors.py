@@ -1,0 +1,120 @@
+"""One place that maps errors to HTTP: problem+json under /api, pages or redirects elsewhere."""
+
+from typing import Any
+from urllib.parse import quote
+
+from litestar import MediaType, Request, Response
+from litestar.exceptions import HTTPException, NotAuthorizedException, ValidationException
+from litestar.response import Redirect, Template
+from litestar.status_codes import HTTP_500_INTERNAL_SERVER_ERROR
+
+from app.db import Conflict, Unavailable
+from app.services.errors import Forbidden, Invalid, NotFound, Refused, Throttled, WrongSecret
+
+PROBLEM = "application/problem+json"
+TITLES = {
+    400: "Bad request",
+    401: "Not signed in",
+    403: "Not allowed",
+    404: "Not found",
+    405: "Method not allowed",
+    409: "Conflict",
+    413: "Body too large",
+    422: "Invalid input",
+    429: "Too many attempts",
+    500: "Server error",
+    503: "Service unavailable",
+}
+
+
+def problem(
+    request: Request[Any, Any, Any],
+    status: int,
+    detail: str,
+    *,
+    field: str | None = None,
+    headers: dict[str, str] | None = None,
+) -> Response[Any]:
+    """An RFC 9457 answer for the API, or an HTML page / sign-in redirect for browsers."""
+    if not request.url.path.startswith("/api/") and request.url.path != "/healthz":
+        return _page(request, status, detail, headers)
+    body: dict[str, Any] = {
+        "type": "about:blank",
+        "title": TITLES.get(status, "Error"),
+        "status": status,
+        "detail": detail,
+    }
+    if field:
+        body["field"] = field
+        body["errors"] = [{"field": field, "message": detail}]
+    return Response(body, status_code=status, media_type=PROBLEM, headers=headers)
+
+
+def _page(
+    request: Request[Any, Any, Any], status: int, detail: str, headers: dict[str, str] | None
+) -> Response[Any]:
+    """Browsers: not signed in goes to sign-in; other errors get a plain page."""
+    if status == 401:
+        target = "/signin?next=" + quote(request.url.path)
+        if request.headers.get("hx-request"):
+            return Response("", status_code=204, headers={"HX-Redirect": target})
+        return Redirect(target)
+    return Template(
+        "error.html",
+        context={"status": status, "detail": detail, "title": TITLES.get(status, "Error")},
+        status_code=status,
+        headers=headers,
+        media_type=MediaType.HTML,
+    )
+
+
+def _invalid(request: Request[Any, Any, Any], exc: Invalid) -> Response[Any]:
+    return problem(request, 422, exc.message, field=exc.field)
+
+
+def _validation(request: Request[Any, Any, Any], exc: ValidationException) -> Response[Any]:
+    """Body or parameter decoding errors: 422 naming the first bad field."""
+    extra = exc.extra if isinstance(exc.extra, list) else []
+    first = extra[0] if extra and isinstance(extra[0], dict) else {}
+    key = str(first.get("key") or "").removeprefix("$.") or None
+    message = str(first.get("message") or exc.detail or "Invalid input.")
+    return problem(request, 422 if key else 400, message, field=key)
+
+
+def _http(request: Request[Any, Any, Any], exc: HTTPException) -> Response[Any]:
+    detail = exc.detail if exc.detail and exc.detail != TITLES.get(exc.status_code) else ""
+    if exc.status_code == 413:
+        detail = "The request body is larger than 64 KB."
+    return problem(
+        request,
+        exc.status_code,
+        detail or TITLES.get(exc.status_code, "Error"),
+        headers=exc.headers,
+    )
+
+
+def _throttled(request: Request[Any, Any, Any], exc: Throttled) -> Response[Any]:
+    return problem(request, 429, exc.message, headers={"Retry-After": str(exc.retry_after)})
+
+
+def _server(request: Request[Any, Any, Any], exc: Exception) -> Response[Any]:
+    request.logger.exception("unhandled error", exc_info=exc)
+    return problem(request, HTTP_500_INTERNAL_SERVER_ERROR, "Something went wrong on our side.")
+
+
+EXCEPTION_HANDLERS: Any = {
+    Invalid: _invalid,
+    ValidationException: _validation,
+    NotAuthorizedException: lambda r, e: problem(r, 401, e.detail or "Sign in or send a token."),
+    NotFound: lambda r, e: problem(r, 404, str(e) or "Not found."),
+    Forbidden: lambda r, e: problem(r, 403, str(e) or "Not allowed."),
+    Refused: lambda r, e: problem(r, 409, str(e)),
+    Conflict: lambda r, e: problem(r, 409, "That conflicts with an existing record."),
+    Unavailable: lambda r, e: problem(
+        r, 503, "The database is unavailable; try again shortly.", headers={"Retry-After": "5"}
+    ),
+    WrongSecret: lambda r, e: problem(r, e.status, e.message),
+    Throttled: _throttled,
+    HTTPException: _http,
+    Exception: _server,
+}

@@ -1,0 +1,112 @@
+"""create_app(settings): plugins, routes, templates, static files and error mapping."""
+
+from pathlib import Path
+from typing import Any
+
+from litestar import Litestar, get
+from litestar.config.csrf import CSRFConfig
+from litestar.contrib.jinja import JinjaTemplateEngine
+from litestar.datastructures import State
+from litestar.di import Provide
+from litestar.openapi import OpenAPIConfig
+from litestar.openapi.plugins import ScalarRenderPlugin
+from litestar.plugins.htmx import HTMXPlugin
+from litestar.static_files import create_static_files_router
+from litestar.stores.base import Store
+from litestar.stores.file import FileStore
+from litestar.stores.redis import RedisStore
+from litestar.template.config import TemplateConfig
+from sqlalchemy import text
+
+from app import STATIC, TEMPLATES
+from app.clock import Clock
+from app.db import make_engine, transaction
+from app.deps import provide_db
+from app.errors import EXCEPTION_HANDLERS
+from app.sessions import RotatingSessionConfig
+from app.settings import Settings
+from app.web.headers import security_headers
+
+API_VERSION = "1.0.0"
+
+
+def _session_store(settings: Settings) -> Store:
+    """Sessions live in Redis when configured, else in files every local worker shares."""
+    if settings.redis_url:
+        return RedisStore.with_client(url=settings.redis_url, namespace="ondeck-sessions")
+    return FileStore(Path(settings.session_dir))
+
+
+@get("/healthz", sync_to_thread=True, tags=["health"], summary="Liveness and database check")
+def healthz(state: State) -> dict[str, str]:
+    """Answer ok once the database is reachable."""
+    with transaction(state.engine, write=False) as session:
+        session.execute(text("SELECT 1"))
+    return {"status": "ok"}
+
+
+def create_app(settings: Settings | None = None, *, clock: Clock | None = None) -> Litestar:
+    """Build the application; nothing here reads the environment unless no settings are given."""
+    from app.api import API_ROUTES
+    from app.channels import make_channels
+    from app.web import WEB_ROUTES
+
+    settings = settings or Settings.from_env()
+    clock = clock or Clock()
+    engine = make_engine(settings.database_url)
+    session_config = RotatingSessionConfig(
+        key="ondeck_session",
+        store="sessions",
+        max_age=14 * 86400,
+        httponly=True,
+        samesite="lax",
+        secure=settings.production,
+    )
+    csrf = CSRFConfig(
+        secret=settings.secret_key,
+        cookie_httponly=True,
+        cookie_secure=settings.production,
+        exclude=["/api/", "/healthz", "/schema"],
+    )
+    app = Litestar(
+        route_handlers=[healthz, *API_ROUTES, *WEB_ROUTES, _static_router()],
+        dependencies={
+            "clock": Provide(lambda: clock, use_cache=True, sync_to_thread=False),
+            "db": Provide(provide_db, sync_to_thread=False),
+            "settings": Provide(lambda: settings, use_cache=True, sync_to_thread=False),
+        },
+        state=State({"engine": engine, "settings": settings, "clock": clock}),
+        stores={"sessions": _session_store(settings)},
+        middleware=[session_config.middleware],
+        csrf_config=csrf,
+        plugins=[HTMXPlugin(), make_channels(settings)],
+        template_config=TemplateConfig(directory=TEMPLATES, engine=JinjaTemplateEngine),
+        openapi_config=_openapi(),
+        exception_handlers=EXCEPTION_HANDLERS,
+        after_request=security_headers(settings),
+        request_max_body_size=64 * 1024,
+        on_shutdown=[lambda: engine.dispose()],
+        debug=False,
+    )
+    return app
+
+
+def _static_router() -> Any:
+    """Static assets with a long cache (file names of vendored code carry their version)."""
+    return create_static_files_router(
+        path="/static",
+        directories=[STATIC],
+        include_in_schema=False,
+        cache_control=None,
+    )
+
+
+def _openapi() -> OpenAPIConfig:
+    """The OpenAPI document at /schema/openapi.json, describing the /api/v1 contract."""
+    return OpenAPIConfig(
+        title="OnDeck API",
+        version=API_VERSION,
+        path="/schema",
+        description="Availability and round-robin routing for sales teams. See API.md.",
+        render_plugins=[ScalarRenderPlugin()],
+    )

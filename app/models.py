@@ -1,0 +1,229 @@
+"""Every table of OnDeck, in one place. API request and response shapes live in app/api/schemas.py."""
+
+import uuid
+from datetime import UTC, date, datetime
+from typing import Any
+
+from sqlalchemy import JSON, DateTime, Index, UniqueConstraint
+from sqlalchemy.types import TypeDecorator
+from sqlmodel import Field, SQLModel
+
+
+def new_id() -> str:
+    """A random, unguessable identifier for public objects."""
+    return uuid.uuid4().hex
+
+
+class UTCDateTime(TypeDecorator[datetime]):
+    """Stores aware datetimes as UTC and always reads them back aware (SQLite keeps no zone)."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Any) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetime given to a UTC column")
+        value = value.astimezone(UTC)
+        return value.replace(tzinfo=None) if dialect.name == "sqlite" else value
+
+    def process_result_value(self, value: datetime | None, dialect: Any) -> datetime | None:
+        if value is None:
+            return None
+        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+def utc_field(**kw: Any) -> Any:
+    """A column holding an aware instant."""
+    return Field(sa_type=UTCDateTime, **kw)  # type: ignore[call-overload]
+
+
+def json_field(**kw: Any) -> Any:
+    """A JSON column (hours, destinations, hook answers)."""
+    return Field(sa_type=JSON, **kw)  # type: ignore[call-overload]
+
+
+class Company(SQLModel, table=True):
+    id: str = Field(default_factory=new_id, primary_key=True)
+    slug: str = Field(unique=True, max_length=40)
+    name: str = Field(max_length=120)
+    timezone: str = Field(default="America/New_York", max_length=64)
+    hours: dict[str, Any] = json_field()
+    holiday_country: str | None = Field(default=None, max_length=8)
+    holiday_subdivision: str | None = Field(default=None, max_length=16)
+    created_at: datetime = utc_field()
+
+
+class Rep(SQLModel, table=True):
+    """A person of a company: a rep or a manager; both can take leads."""
+
+    __table_args__ = (Index("ix_rep_company_phone", "company_id", "phone"),)
+    id: str = Field(default_factory=new_id, primary_key=True)
+    company_id: str = Field(foreign_key="company.id", index=True)
+    name: str = Field(max_length=120)
+    email: str = Field(unique=True, max_length=254)
+    phone: str | None = Field(default=None, max_length=16)
+    timezone: str = Field(max_length=64)
+    role: str = Field(default="rep", max_length=16)
+    hours: dict[str, Any] | None = json_field(default=None)
+    password_hash: str | None = None
+    active: bool = True
+    calendar_key_version: int = 1
+    status: str = Field(default="offline", max_length=16)
+    note: str | None = Field(default=None, max_length=140)
+    until: datetime | None = utc_field(default=None)
+    then_status: str | None = Field(default=None, max_length=16)
+    locked_reason: str | None = Field(default=None, max_length=80)
+    status_changed_at: datetime | None = utc_field(default=None)
+    profile_id: str | None = Field(default=None, max_length=32)
+    created_at: datetime = utc_field()
+
+
+class Invite(SQLModel, table=True):
+    """A one-time link where a person sets their password; only its digest is stored."""
+
+    digest: str = Field(primary_key=True, max_length=64)
+    rep_id: str = Field(foreign_key="rep.id", index=True)
+    expires_at: datetime = utc_field()
+    used_at: datetime | None = utc_field(default=None)
+
+
+class ApiToken(SQLModel, table=True):
+    """A machine client's bearer token; only its SHA-256 digest is stored."""
+
+    id: str = Field(default_factory=new_id, primary_key=True)
+    company_id: str = Field(foreign_key="company.id", index=True)
+    name: str = Field(max_length=80)
+    scope: str = Field(max_length=16)
+    digest: str = Field(unique=True, max_length=64)
+    created_at: datetime = utc_field()
+    revoked_at: datetime | None = utc_field(default=None)
+
+
+class Holiday(SQLModel, table=True):
+    """A custom company holiday (region holidays come from the `holidays` package)."""
+
+    __table_args__ = (UniqueConstraint("company_id", "day"),)
+    id: str = Field(default_factory=new_id, primary_key=True)
+    company_id: str = Field(foreign_key="company.id", index=True)
+    day: date
+    name: str = Field(max_length=120)
+
+
+class TimeOff(SQLModel, table=True):
+    """Whole days (day..end_date) or part of one day (start..end minutes) in the rep's zone."""
+
+    id: str = Field(default_factory=new_id, primary_key=True)
+    company_id: str = Field(foreign_key="company.id", index=True)
+    rep_id: str = Field(foreign_key="rep.id", index=True)
+    day: date
+    end_date: date | None = None
+    start_min: int | None = None
+    end_min: int | None = None
+    created_at: datetime = utc_field()
+
+
+class Team(SQLModel, table=True):
+    __table_args__ = (UniqueConstraint("company_id", "slug"),)
+    id: str = Field(default_factory=new_id, primary_key=True)
+    company_id: str = Field(foreign_key="company.id", index=True)
+    slug: str = Field(max_length=40)
+    name: str = Field(max_length=120)
+    schedule: dict[str, Any] | None = json_field(default=None)
+    dest_lunch: dict[str, Any] = json_field()
+    dest_away: dict[str, Any] = json_field()
+    dest_vacation: dict[str, Any] = json_field()
+    ring: str = Field(default="sequence", max_length=16)
+    pin_hash: str | None = None
+    pin_failures: int = 0
+    pin_window_start: datetime | None = utc_field(default=None)
+    pin_locked_until: datetime | None = utc_field(default=None)
+    override_state: str | None = Field(default=None, max_length=16)
+    override_until: datetime | None = utc_field(default=None)
+    created_at: datetime = utc_field()
+
+
+class TeamMember(SQLModel, table=True):
+    team_id: str = Field(foreign_key="team.id", primary_key=True)
+    rep_id: str = Field(foreign_key="rep.id", primary_key=True, index=True)
+    position: int
+    taking_part: bool = True
+
+
+class Rotation(SQLModel, table=True):
+    """The turn counter of a team and kind; its row is the lock that makes turns atomic."""
+
+    team_id: str = Field(foreign_key="team.id", primary_key=True)
+    kind: str = Field(primary_key=True, max_length=8)
+    seq: int = 0
+
+
+class Turn(SQLModel, table=True):
+    """When a rep last had a turn for a team and kind (the least-recently-assigned order)."""
+
+    team_id: str = Field(foreign_key="team.id", primary_key=True)
+    kind: str = Field(primary_key=True, max_length=8)
+    rep_id: str = Field(foreign_key="rep.id", primary_key=True)
+    last_seq: int
+    last_at: datetime = utc_field()
+
+
+class Assignment(SQLModel, table=True):
+    """One answer of the hook, stored whole, with its idempotency key."""
+
+    __table_args__ = (
+        UniqueConstraint("company_id", "idempotency_key"),
+        Index("ix_assignment_company_seq", "company_id", "seq"),
+        Index("ix_assignment_company_team", "company_id", "team_slug", "kind", "seq"),
+        Index("ix_assignment_company_assignee", "company_id", "assignee_id", "seq"),
+    )
+    seq: int | None = Field(default=None, primary_key=True)
+    id: str = Field(default_factory=new_id, unique=True, max_length=32)
+    company_id: str = Field(foreign_key="company.id")
+    team_slug: str = Field(max_length=40)
+    kind: str = Field(max_length=8)
+    external_id: str | None = Field(default=None, max_length=255)
+    assignee_id: str | None = Field(default=None, max_length=32)
+    reason: str = Field(max_length=32)
+    answer: dict[str, Any] = json_field()
+    idempotency_key: str | None = Field(default=None, max_length=255)
+    request_digest: str | None = Field(default=None, max_length=64)
+    created_at: datetime = utc_field(index=True)
+
+
+class StatusEvent(SQLModel, table=True):
+    """Every status change: who, from, to, when, and by whom (rep, manager, integration)."""
+
+    __table_args__ = (Index("ix_status_event_company_at", "company_id", "at"),)
+    id: int | None = Field(default=None, primary_key=True)
+    company_id: str = Field(foreign_key="company.id")
+    rep_id: str = Field(foreign_key="rep.id", index=True)
+    from_status: str = Field(max_length=16)
+    to_status: str = Field(max_length=16)
+    note: str | None = Field(default=None, max_length=200)
+    by: str = Field(max_length=16)
+    by_rep_id: str | None = Field(default=None, max_length=32)
+    at: datetime = utc_field()
+
+
+class Profile(SQLModel, table=True):
+    """A rep's named presence preset (status, note, duration, which teams they take part in)."""
+
+    id: str = Field(default_factory=new_id, primary_key=True)
+    rep_id: str = Field(foreign_key="rep.id", index=True)
+    name: str = Field(max_length=40)
+    status: str = Field(max_length=16)
+    note: str | None = Field(default=None, max_length=140)
+    minutes: int | None = None
+    team_slugs: list[str] | None = json_field(default=None)
+    position: int = 0
+
+
+class Throttle(SQLModel, table=True):
+    """Failure counts for sign-in throttling, shared by every worker through the database."""
+
+    key: str = Field(primary_key=True, max_length=200)
+    failures: int = 0
+    window_start: datetime = utc_field()
+    locked_until: datetime | None = utc_field(default=None)

@@ -1,0 +1,258 @@
+"""Companies, people, invitations, sign-in and API tokens."""
+
+import re
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlmodel import Session, select
+
+from app.domain import hours as h
+from app.models import ApiToken, Company, Invite, Rep
+from app.services import security
+from app.services.errors import Invalid, NotFound, WrongSecret
+
+SLUG = re.compile(r"^[a-z0-9](?:[a-z0-9-]{0,38}[a-z0-9])?$")
+EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+E164 = re.compile(r"^\+[1-9]\d{7,14}$")
+ROLES = ("rep", "manager")
+SCOPES = ("assign", "admin")
+INVITE_DAYS = 7
+MIN_PASSWORD = 10
+
+
+def check_slug(slug: str, field: str = "slug") -> str:
+    """A lowercase slug of letters, digits and dashes."""
+    if not SLUG.match(slug or ""):
+        raise Invalid(field, "Use 1–40 lowercase letters, digits or dashes.")
+    return slug
+
+
+def check_name(name: object, field: str = "name", limit: int = 120) -> str:
+    """A non-empty display name."""
+    text = name.strip() if isinstance(name, str) else ""
+    if not text or len(text) > limit:
+        raise Invalid(field, f"Enter a name of 1–{limit} characters.")
+    return text
+
+
+def check_email(email: object) -> str:
+    """A plausible email address, lowercased."""
+    text = email.strip().lower() if isinstance(email, str) else ""
+    if not EMAIL.match(text) or len(text) > 254:
+        raise Invalid("email", "Enter an email address like dana@example.com.")
+    return text
+
+
+def check_phone(phone: object, field: str = "phone") -> str | None:
+    """An E.164 number such as +15551234567, or None."""
+    if phone in (None, ""):
+        return None
+    if not isinstance(phone, str) or not E164.match(phone):
+        raise Invalid(field, "Use E.164 format: + then country code and number, e.g. +15551234567.")
+    return phone
+
+
+def check_timezone(name: object, field: str = "timezone") -> str:
+    """A known IANA time zone name."""
+    try:
+        h.zone(name if isinstance(name, str) else "", field)
+    except h.HoursError as exc:
+        raise Invalid(field, exc.message) from exc
+    return str(name)
+
+
+def check_hours(obj: object, field: str = "hours") -> h.WeeklyHours:
+    """Weekly hours per API.md, errors naming e.g. `hours.wed[1]`."""
+    try:
+        return h.WeeklyHours.from_json(obj)
+    except h.HoursError as exc:
+        raise Invalid(f"{field}.{exc.field}" if exc.field else field, exc.message) from exc
+
+
+def create_company(
+    session: Session, *, slug: str, name: str, timezone: str, now: datetime
+) -> Company:
+    """A new company with default hours (Mon–Fri 09:00–17:00) and no holiday region."""
+    check_slug(slug)
+    if session.exec(select(Company).where(Company.slug == slug)).first():
+        raise Invalid("slug", f"A company with slug '{slug}' already exists.")
+    company = Company(
+        slug=slug,
+        name=check_name(name),
+        timezone=check_timezone(timezone),
+        hours=h.COMPANY_DEFAULT.to_json(),
+        created_at=now,
+    )
+    session.add(company)
+    session.flush()
+    return company
+
+
+def company_by_slug(session: Session, slug: str) -> Company:
+    """The company with this slug."""
+    company = session.exec(select(Company).where(Company.slug == slug)).first()
+    if company is None:
+        raise NotFound(f"No company '{slug}'.")
+    return company
+
+
+@dataclass(frozen=True)
+class NewPerson:
+    """A person just added, with the one-time secret for their invitation link."""
+
+    rep: Rep
+    invite_token: str
+
+
+def add_person(
+    session: Session,
+    company: Company,
+    *,
+    name: object,
+    email: object,
+    now: datetime,
+    phone: object = None,
+    timezone: object = None,
+    role: object = "rep",
+    hours: object = None,
+) -> NewPerson:
+    """Add a rep or manager (Offline, company zone by default) and issue their invitation."""
+    email_ok = check_email(email)
+    if role not in ROLES:
+        raise Invalid("role", "Role must be 'rep' or 'manager'.")
+    rep = Rep(
+        company_id=company.id,
+        name=check_name(name),
+        email=email_ok,
+        phone=check_phone(phone),
+        timezone=check_timezone(timezone or company.timezone),
+        role=str(role),
+        hours=None if hours is None else check_hours(hours).to_json(),
+        created_at=now,
+    )
+    if session.exec(select(Rep).where(Rep.email == email_ok)).first():
+        raise Invalid("email", "Someone with this email already has an account.")
+    _check_phone_free(session, company.id, rep.phone, None)
+    session.add(rep)
+    session.flush()
+    return NewPerson(rep, issue_invite(session, rep, now))
+
+
+def _check_phone_free(
+    session: Session, company_id: str, phone: str | None, rep_id: str | None
+) -> None:
+    """Phone numbers identify callers, so one number belongs to one person of a company."""
+    if phone is None:
+        return
+    q = select(Rep).where(Rep.company_id == company_id, Rep.phone == phone, Rep.active)
+    other = session.exec(q).first()
+    if other is not None and other.id != rep_id:
+        raise Invalid("phone", f"{phone} already belongs to {other.name}.")
+
+
+def issue_invite(session: Session, rep: Rep, now: datetime) -> str:
+    """A new one-time invitation secret for `rep`, valid 7 days; only its digest is stored."""
+    token = security.new_secret()
+    session.add(
+        Invite(
+            digest=security.digest(token),
+            rep_id=rep.id,
+            expires_at=now + timedelta(days=INVITE_DAYS),
+        )
+    )
+    return token
+
+
+def invite_for(session: Session, token: str, now: datetime) -> tuple[Invite, Rep]:
+    """The open invitation behind `token`, or NotFound when unknown, used or expired."""
+    invite = session.get(Invite, security.digest(token))
+    if invite is None or invite.used_at is not None or invite.expires_at <= now:
+        raise NotFound(
+            "This invitation link is not valid any more. Ask your manager for a new one."
+        )
+    rep = session.get(Rep, invite.rep_id)
+    if rep is None or not rep.active:
+        raise NotFound("This invitation link is not valid any more.")
+    return invite, rep
+
+
+def accept_invite(session: Session, token: str, password: str, confirm: str, now: datetime) -> Rep:
+    """Set the invitee's password and spend the invitation."""
+    invite, rep = invite_for(session, token, now)
+    if len(password) < MIN_PASSWORD:
+        raise Invalid("password", f"Use at least {MIN_PASSWORD} characters.")
+    if password != confirm:
+        raise Invalid("confirm", "The two passwords differ.")
+    rep.password_hash = security.hash_password(password)
+    invite.used_at = now
+    session.add_all([rep, invite])
+    return rep
+
+
+def set_password(session: Session, rep: Rep, password: str) -> None:
+    """Set a password directly (command line and demo)."""
+    rep.password_hash = security.hash_password(password)
+    session.add(rep)
+
+
+def sign_in(session: Session, email: str, password: str, address: str, now: datetime) -> Rep:
+    """The active person with these credentials; throttled per account and per address."""
+    keys = (f"signin:email:{email.strip().lower()}", f"signin:addr:{address}")
+    for key in keys:
+        security.check_throttle(session, key, now)
+    rep = session.exec(select(Rep).where(Rep.email == email.strip().lower())).first()
+    if rep is None or not rep.active or not security.verify_password(rep.password_hash, password):
+        security.record_failure(session, keys[0], now, limit=5)
+        security.record_failure(session, keys[1], now, limit=20)
+        raise WrongSecret("That email and password do not match.")
+    security.clear_failures(session, keys[0])
+    return rep
+
+
+@dataclass(frozen=True)
+class NewToken:
+    """A token just created; `secret` is shown once and never stored."""
+
+    token: ApiToken
+    secret: str
+
+
+def create_token(
+    session: Session, company: Company, name: str, scope: str, now: datetime
+) -> NewToken:
+    """A new bearer token for machine clients of `company`."""
+    if scope not in SCOPES:
+        raise Invalid("scope", "Scope must be 'assign' or 'admin'.")
+    secret = "od_" + security.new_secret()
+    token = ApiToken(
+        company_id=company.id,
+        name=check_name(name, limit=80),
+        scope=scope,
+        digest=security.digest(secret),
+        created_at=now,
+    )
+    session.add(token)
+    session.flush()
+    return NewToken(token, secret)
+
+
+def token_for(session: Session, secret: str) -> ApiToken | None:
+    """The live token behind a presented secret (one indexed lookup by digest)."""
+    q = select(ApiToken).where(ApiToken.digest == security.digest(secret))
+    token = session.exec(q).first()
+    return token if token is not None and token.revoked_at is None else None
+
+
+def list_tokens(session: Session, company: Company) -> list[ApiToken]:
+    """The company's tokens, newest first, revoked ones included."""
+    q = select(ApiToken).where(ApiToken.company_id == company.id)
+    return list(session.exec(q.order_by(ApiToken.created_at.desc())))  # type: ignore[attr-defined]
+
+
+def revoke_token(session: Session, company: Company, token_id: str, now: datetime) -> None:
+    """Revoke one of the company's tokens."""
+    token = session.get(ApiToken, token_id)
+    if token is None or token.company_id != company.id:
+        raise NotFound("No such token.")
+    token.revoked_at = token.revoked_at or now
+    session.add(token)

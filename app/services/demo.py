@@ -1,0 +1,71 @@
+"""The demo company: a manager and six reps in varied statuses on team `sales`."""
+
+from datetime import datetime, timedelta
+
+from sqlmodel import Session, select
+
+from app.models import Company, Rep, Team, TeamMember
+from app.services import accounts
+from app.services import presence as presence_service
+
+PASSWORD = "ondeck-demo-2026"
+MANAGER = ("Morgan Lee", "manager@demo.ondeck.app", "manager", "+12125550100", None)
+REPS = [
+    ("Dana Cruz", "dana@demo.ondeck.app", "available", "+12125550101", None),
+    ("Lee Park", "lee@demo.ondeck.app", "busy", "+12125550102", "Demo call until 4pm"),
+    ("Kim Novak", "kim@demo.ondeck.app", "away", "+12125550103", "Coffee, back in 10"),
+    ("Sam Ortiz", "sam@demo.ondeck.app", "available", "+12125550104", None),
+    ("Alex Chen", "alex@demo.ondeck.app", "offline", "+12125550105", None),
+    ("Riya Shah", "riya@demo.ondeck.app", "available", "+12125550106", "Europe leads"),
+]
+
+
+def seed(session: Session, now: datetime) -> list[tuple[str, str, str]]:
+    """Create the demo company once (idempotent); answer its sign-ins as (role, email, password)."""
+    people = [MANAGER, *REPS]
+    logins = [("manager" if p[2] == "manager" else "rep", p[1], PASSWORD) for p in people]
+    if session.exec(select(Company).where(Company.slug == "demo")).first():
+        return logins
+    company = accounts.create_company(
+        session, slug="demo", name="Demo Sales Co", timezone="America/New_York", now=now
+    )
+    team = Team(
+        company_id=company.id,
+        slug="sales",
+        name="Sales",
+        dest_lunch={"type": "members"},
+        dest_away={"type": "voicemail"},
+        dest_vacation={"type": "voicemail"},
+        created_at=now,
+    )
+    session.add(team)
+    for position, (name, email, status, phone, note) in enumerate(people):
+        rep = _person(session, company, name, email, phone, status, now)
+        presence_service.change(
+            session,
+            rep,
+            status="available" if status == "manager" else status,
+            note=note,
+            now=now - timedelta(minutes=5 * position),
+            by="rep",
+        )
+        session.add(TeamMember(team_id=team.id, rep_id=rep.id, position=position))
+    return logins
+
+
+def _person(
+    session: Session,
+    company: Company,
+    name: str,
+    email: str,
+    phone: str,
+    status: str,
+    now: datetime,
+) -> Rep:
+    """One demo person with the shared demo password."""
+    role = "manager" if status == "manager" else "rep"
+    new = accounts.add_person(
+        session, company, name=name, email=email, phone=phone, role=role, now=now
+    )
+    accounts.set_password(session, new.rep, PASSWORD)
+    return new.rep

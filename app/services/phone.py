@@ -1,0 +1,104 @@
+"""What the Phone tab shows a rep: their status, what routing sees, and their teammates."""
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from sqlmodel import Session, col, select
+
+from app.domain import hours as h
+from app.domain import presence as p
+from app.models import Company, Rep, TeamMember
+from app.services import availability as avail
+from app.services import presence as presence_service
+from app.services.errors import Invalid
+
+LABELS = {"available": "Available", "away": "Away", "busy": "Busy", "offline": "Offline"}
+PRESETS = {"1h": 60, "2h": 120, "4h": 240, "8h": 480}
+
+
+@dataclass(frozen=True)
+class Mate:
+    """A teammate as the Phone tab lists them."""
+
+    rep: Rep
+    presence: p.EffectivePresence
+
+
+@dataclass(frozen=True)
+class PhoneView:
+    """Everything the Phone tab renders."""
+
+    me: Rep
+    presence: p.EffectivePresence
+    availability: h.Availability
+    where: str
+    mates: list[Mate]
+    tz: ZoneInfo
+
+
+def local(t: datetime | None, tz: ZoneInfo, now: datetime) -> str:
+    """A short local time: '17:00' today, 'Thu 09:00' this week, else 'Mon 3 Mar 09:00'."""
+    if t is None:
+        return ""
+    lt, ln = t.astimezone(tz), now.astimezone(tz)
+    if lt.date() == ln.date():
+        return lt.strftime("%H:%M")
+    if 0 < (lt.date() - ln.date()).days < 7:
+        return lt.strftime("%a %H:%M")
+    return lt.strftime("%a %-d %b %H:%M")
+
+
+def where_sentence(a: h.Availability, tz: ZoneInfo, now: datetime) -> str:
+    """What routing sees of my hours, in words."""
+    nxt = local(a.next_change, tz, now)
+    if a.reason == "holiday":
+        return f"Company holiday: {a.detail}" + (f" — back {nxt}" if nxt else "")
+    if a.reason == "time_off":
+        return f"On time off until {nxt}" if nxt else "On time off"
+    if a.reason == "company_closed":
+        return f"Company closed — opens {nxt}" if nxt else "Company closed"
+    if a.reason == "outside_hours":
+        return f"Outside your hours — next on {nxt}" if nxt else "Outside your hours"
+    return f"In your working hours until {nxt}" if nxt else "In your working hours"
+
+
+def teammates(session: Session, me: Rep) -> list[Rep]:
+    """People who share a team with me, or everyone in my company when I am on no team."""
+    my_teams = select(TeamMember.team_id).where(TeamMember.rep_id == me.id)
+    shared = select(TeamMember.rep_id).where(col(TeamMember.team_id).in_(my_teams))
+    q = select(Rep).where(
+        Rep.company_id == me.company_id, col(Rep.active).is_(True), Rep.id != me.id
+    )
+    mates = list(session.exec(q.where(col(Rep.id).in_(shared)).order_by(Rep.name)))
+    return mates or list(session.exec(q.order_by(Rep.name)))
+
+
+def view(session: Session, company: Company, me: Rep, now: datetime) -> PhoneView:
+    """Build the Phone tab for `me` at `now`."""
+    tz = h.zone(me.timezone)
+    a = avail.rep_availability(session, company, me, now)
+    mates = [Mate(r, presence_service.read(r, now)) for r in teammates(session, me)]
+    return PhoneView(me, presence_service.read(me, now), a, where_sentence(a, tz, now), mates, tz)
+
+
+def until_from_form(
+    preset: str, custom: str, me: Rep, company: Company, session: Session, now: datetime
+) -> datetime | None:
+    """The `until` instant a form asked for: a preset, end of my working day, or a custom time."""
+    if preset in ("", "none"):
+        return None
+    if preset in PRESETS:
+        return now + timedelta(minutes=PRESETS[preset])
+    if preset == "eod":
+        a = avail.rep_availability(session, company, me, now)
+        if not a.working or a.next_change is None:
+            raise Invalid("until", "You are outside your working hours now.")
+        return a.next_change
+    if preset == "custom":
+        try:
+            naive = datetime.fromisoformat(custom)
+        except ValueError:
+            raise Invalid("custom_until", "Pick a date and time.") from None
+        return naive.replace(tzinfo=h.zone(me.timezone)) if naive.tzinfo is None else naive
+    raise Invalid("until", "Pick one of the offered durations.")

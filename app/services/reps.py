@@ -1,0 +1,99 @@
+"""Reps and managers of a company: list, look up, change, deactivate."""
+
+from datetime import datetime
+from typing import Any
+
+from sqlmodel import Session, col, select
+
+from app.domain import hours as h
+from app.models import Company, Rep
+from app.services import accounts
+from app.services import presence as presence_service
+from app.services.errors import Invalid, NotFound
+
+
+def get(session: Session, company: Company, rep_id: str, *, active_only: bool = False) -> Rep:
+    """One person of the company; another company's ids are not found."""
+    rep = session.get(Rep, rep_id)
+    if rep is None or rep.company_id != company.id or (active_only and not rep.active):
+        raise NotFound("No such rep.")
+    return rep
+
+
+def listing(session: Session, company: Company, *, phone: str | None = None) -> list[Rep]:
+    """Active people of the company by name; `phone` looks one up by E.164 number."""
+    q = select(Rep).where(Rep.company_id == company.id, col(Rep.active).is_(True))
+    if phone is not None:
+        q = q.where(Rep.phone == accounts.check_phone(phone))
+    return list(session.exec(q.order_by(Rep.name)))
+
+
+def warnings(rep: Rep, company: Company, now: datetime) -> list[str]:
+    """Plain sentences naming personal hours that fall outside company hours (they do not route)."""
+    if rep.hours is None:
+        return []
+    return h.outside_company_warnings(
+        h.WeeklyHours.from_json(rep.hours),
+        h.zone(rep.timezone),
+        h.WeeklyHours.from_json(company.hours),
+        h.zone(company.timezone),
+        now,
+    )
+
+
+def as_json(rep: Rep, company: Company, now: datetime) -> dict[str, Any]:
+    """The API shape of a rep."""
+    eff = presence_service.read(rep, now)
+    return {
+        "id": rep.id,
+        "name": rep.name,
+        "email": rep.email,
+        "phone": rep.phone,
+        "timezone": rep.timezone,
+        "role": rep.role,
+        "hours": rep.hours,
+        "active": rep.active,
+        "status": eff.status.value,
+        "effective_status": eff.effective_status.value,
+        "warnings": warnings(rep, company, now),
+    }
+
+
+def update(session: Session, company: Company, rep: Rep, changes: dict[str, Any]) -> Rep:
+    """Apply validated changes to a person; nothing is stored if a field is bad."""
+    values: dict[str, Any] = {}
+    if "name" in changes:
+        values["name"] = accounts.check_name(changes["name"])
+    if "email" in changes:
+        values["email"] = _free_email(session, accounts.check_email(changes["email"]), rep)
+    if "phone" in changes:
+        values["phone"] = accounts.check_phone(changes["phone"])
+        accounts._check_phone_free(session, company.id, values["phone"], rep.id)
+    if "timezone" in changes:
+        values["timezone"] = accounts.check_timezone(changes["timezone"])
+    if "role" in changes:
+        if changes["role"] not in accounts.ROLES:
+            raise Invalid("role", "Role must be 'rep' or 'manager'.")
+        values["role"] = changes["role"]
+    if "hours" in changes:
+        hours = changes["hours"]
+        values["hours"] = None if hours is None else accounts.check_hours(hours).to_json()
+    for key, value in values.items():
+        setattr(rep, key, value)
+    session.add(rep)
+    return rep
+
+
+def _free_email(session: Session, email: str, rep: Rep) -> str:
+    """Email addresses sign people in, so each belongs to one person."""
+    other = session.exec(select(Rep).where(Rep.email == email)).first()
+    if other is not None and other.id != rep.id:
+        raise Invalid("email", "Someone with this email already has an account.")
+    return email
+
+
+def deactivate(session: Session, rep: Rep) -> None:
+    """Deactivate a person: they cannot sign in or be routed to; history is kept."""
+    rep.active = False
+    rep.password_hash = None
+    session.add(rep)

@@ -1,0 +1,53 @@
+"""One small settings object read from ONDECK_* environment variables."""
+
+import os
+import secrets
+from dataclasses import dataclass, field
+from pathlib import Path
+
+DEFAULT_DATABASE_URL = "sqlite:///./ondeck.db"
+
+
+class UnsafeSettings(RuntimeError):
+    """Raised when production is configured with a value that would be unsafe."""
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Everything the app reads from its environment, with safe defaults."""
+
+    database_url: str = DEFAULT_DATABASE_URL
+    env: str = "development"
+    secret_key: str = field(default_factory=lambda: secrets.token_hex(32))
+    redis_url: str | None = None
+    session_dir: Path = Path(".ondeck-sessions")
+    busy_alert_minutes: int = 90
+    base_url: str = "http://127.0.0.1:8000"
+
+    @property
+    def production(self) -> bool:
+        """Whether the app runs with production safety checks (secure cookies)."""
+        return self.env == "production"
+
+    @classmethod
+    def from_env(cls, environ: dict[str, str] | None = None) -> "Settings":
+        """Read ONDECK_* variables; refuse unsafe production values loudly."""
+        env = dict(os.environ if environ is None else environ)
+        mode = env.get("ONDECK_ENV", "development")
+        secret = env.get("ONDECK_SECRET_KEY", "")
+        if mode == "production" and len(secret) < 32:
+            raise UnsafeSettings("ONDECK_SECRET_KEY must be set (32+ characters) in production")
+        return cls(
+            database_url=env.get("ONDECK_DATABASE_URL", DEFAULT_DATABASE_URL),
+            env=mode,
+            secret_key=secret or _dev_secret(env),
+            redis_url=env.get("ONDECK_REDIS_URL") or None,
+            session_dir=Path(env.get("ONDECK_SESSION_DIR", ".ondeck-sessions")),
+            busy_alert_minutes=int(env.get("ONDECK_BUSY_ALERT_MINUTES", "90")),
+            base_url=env.get("ONDECK_BASE_URL", "http://127.0.0.1:8000").rstrip("/"),
+        )
+
+
+def _dev_secret(env: dict[str, str]) -> str:
+    """A development secret shared by every worker of one run (set by `serve`), else random."""
+    return env.get("ONDECK_DEV_SECRET") or secrets.token_hex(32)

@@ -1,0 +1,91 @@
+"""Sign in, sign out, and accepting an invitation."""
+
+from typing import Annotated, Any
+
+from litestar import Controller, Request
+from litestar.enums import RequestEncodingType
+from litestar.params import Body
+from litestar.response import Redirect, Template
+from sqlmodel import Session
+
+from app.clock import Clock
+from app.services import accounts
+from app.services.errors import Invalid, NotFound, Throttled, WrongSecret
+from app.sessions import rotate_session
+from app.web.common import page, web_get, web_post
+
+Form = Annotated[dict[str, str], Body(media_type=RequestEncodingType.URL_ENCODED)]
+
+
+def _safe_next(target: str | None) -> str:
+    """Only same-site paths are followed after sign-in (no open redirect)."""
+    if target and target.startswith("/") and not target.startswith("//"):
+        return target
+    return "/"
+
+
+class AuthController(Controller):
+    @web_get("/signin")
+    def signin_form(self, request: Request[Any, Any, Any], next: str | None = None) -> Template:
+        """The sign-in form."""
+        return page(request, "auth/signin.html", next=_safe_next(next), email="", error=None)
+
+    @web_post("/signin")
+    def signin(
+        self, request: Request[Any, Any, Any], db: Session, clock: Clock, data: Form
+    ) -> Template | Redirect:
+        """Check the credentials, start a session under a new id, go to the Phone tab."""
+        email, target = data.get("email", ""), _safe_next(data.get("next"))
+        address = request.client.host if request.client else "unknown"
+        try:
+            rep = accounts.sign_in(db, email, data.get("password", ""), address, clock.now())
+        except (WrongSecret, Throttled) as exc:
+            status = 429 if isinstance(exc, Throttled) else 401
+            return page(
+                request,
+                "auth/signin.html",
+                status_code=status,
+                next=target,
+                email=email,
+                error=exc.message,
+            )
+        rotate_session(request)
+        request.set_session({"rep_id": rep.id, "company_id": rep.company_id})
+        return Redirect(target, status_code=303)
+
+    @web_post("/signout")
+    def signout(self, request: Request[Any, Any, Any]) -> Redirect:
+        """End the session."""
+        request.clear_session()
+        return Redirect("/signin", status_code=303)
+
+    @web_get("/invite/{token:str}")
+    def invite_form(
+        self, request: Request[Any, Any, Any], db: Session, clock: Clock, token: str
+    ) -> Template:
+        """The page where an invited person sets their password."""
+        try:
+            _, rep = accounts.invite_for(db, token, clock.now())
+        except NotFound as exc:
+            return page(
+                request, "error.html", 404, status=404, title="Link expired", detail=str(exc)
+            )
+        return page(request, "auth/invite.html", invitee=rep, errors={})
+
+    @web_post("/invite/{token:str}")
+    def accept(
+        self, request: Request[Any, Any, Any], db: Session, clock: Clock, token: str, data: Form
+    ) -> Template | Redirect:
+        """Set the password, spend the invitation and sign in."""
+        try:
+            rep = accounts.accept_invite(
+                db, token, data.get("password", ""), data.get("confirm", ""), clock.now()
+            )
+        except Invalid as exc:
+            _, invitee = accounts.invite_for(db, token, clock.now())
+            return page(
+                request, "auth/invite.html", 422, invitee=invitee, errors={exc.field: exc.message}
+            )
+        rotate_session(request)
+        request.set_session({"rep_id": rep.id, "company_id": rep.company_id})
+        return Redirect("/", status_code=303)

@@ -1,0 +1,62 @@
+"""Shared pieces of the HTML side: the signed-in person, roles, and page rendering."""
+
+from functools import partial
+from typing import Any
+
+from litestar import Request, get, post
+from litestar.di import Provide
+from litestar.exceptions import NotAuthorizedException
+from litestar.response import Template
+from litestar.utils.scope.state import ScopeState
+from sqlmodel import Session
+
+from app.models import Company, Rep
+from app.services.errors import Forbidden
+
+web_get = partial(get, sync_to_thread=True, include_in_schema=False)
+web_post = partial(post, sync_to_thread=True, include_in_schema=False)
+
+
+def provide_user(request: Request[Any, Any, Any], db: Session) -> Rep:
+    """The signed-in, active person, else a redirect to sign-in."""
+    rep_id = (request.session or {}).get("rep_id")
+    rep = db.get(Rep, rep_id) if rep_id else None
+    if rep is None or not rep.active:
+        raise NotAuthorizedException("Please sign in.")
+    return rep
+
+
+def provide_company(user: Rep, db: Session) -> Company:
+    """The signed-in person's company: every page is scoped to it."""
+    company = db.get(Company, user.company_id)
+    if company is None:
+        raise NotAuthorizedException("Please sign in.")
+    return company
+
+
+def require_manager(user: Rep) -> Rep:
+    """Refuse people who are not managers."""
+    if user.role != "manager":
+        raise Forbidden("Only managers can do this.")
+    return user
+
+
+SIGNED_IN = {
+    "user": Provide(provide_user, sync_to_thread=False),
+    "company": Provide(provide_company, sync_to_thread=False),
+}
+MANAGER = {"manager": Provide(require_manager, sync_to_thread=False)}
+
+
+def csrf_token(request: Request[Any, Any, Any]) -> str:
+    """The CSRF token of this request (double-submit; rides in hx-headers and hidden inputs)."""
+    return str(ScopeState.from_scope(request.scope).csrf_token or "")
+
+
+def page(
+    request: Request[Any, Any, Any], name: str, status_code: int = 200, **context: Any
+) -> Template:
+    """Render a template with the CSRF token and the request in its context."""
+    context.setdefault("csrf_token", csrf_token(request))
+    context.setdefault("is_htmx", bool(request.headers.get("hx-request")))
+    return Template(template_name=name, context=context, status_code=status_code)

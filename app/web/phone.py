@@ -1,0 +1,100 @@
+"""The Phone tab: the status toggle, a status menu, note and until, teammates."""
+
+from typing import Annotated, Any
+
+from litestar import Controller, Request
+from litestar.enums import RequestEncodingType
+from litestar.params import Body
+from litestar.response import Redirect, Template
+from sqlmodel import Session
+
+from app.clock import Clock
+from app.domain import presence as p
+from app.models import Company, Rep
+from app.services import phone
+from app.services import presence as presence_service
+from app.services.errors import Invalid
+from app.web.common import SIGNED_IN, page, web_get, web_post
+
+Form = Annotated[dict[str, str], Body(media_type=RequestEncodingType.URL_ENCODED)]
+
+
+def _render(
+    request: Request[Any, Any, Any],
+    db: Session,
+    company: Company,
+    user: Rep,
+    clock: Clock,
+    errors: dict[str, str] | None = None,
+    status_code: int = 200,
+) -> Template:
+    """The whole tab, or just the status card for htmx."""
+    v = phone.view(db, company, user, clock.now())
+    name = "phone/_status.html" if request.headers.get("hx-request") else "phone/index.html"
+    return page(
+        request,
+        name,
+        status_code,
+        v=v,
+        user=user,
+        company=company,
+        now=clock.now(),
+        labels=phone.LABELS,
+        cycle=p.CYCLE,
+        next_status=p.next_in_cycle(v.presence.status),
+        errors=errors or {},
+        active_tab="phone",
+        local=phone.local,
+    )
+
+
+class PhoneController(Controller):
+    dependencies = SIGNED_IN
+
+    @web_get("/")
+    def index(
+        self,
+        request: Request[Any, Any, Any],
+        db: Session,
+        company: Company,
+        user: Rep,
+        clock: Clock,
+    ) -> Template:
+        """The Phone tab, a rep's home after sign-in."""
+        return _render(request, db, company, user, clock)
+
+    @web_post("/status")
+    def set_status(
+        self,
+        request: Request[Any, Any, Any],
+        db: Session,
+        company: Company,
+        user: Rep,
+        clock: Clock,
+        data: Form,
+    ) -> Template | Redirect:
+        """Tap the toggle (cycle) or pick a status, with optional note and until."""
+        now = clock.now()
+        current = presence_service.read(user, now)
+        status = data.get("status") or p.next_in_cycle(current.status).value
+        try:
+            until = phone.until_from_form(
+                data.get("until", ""), data.get("custom_until", ""), user, company, db, now
+            )
+            note = data.get("note")  # a tap of the toggle starts a fresh status
+            presence_service.change(
+                db,
+                user,
+                status=status,
+                note=note,
+                until=until,
+                then=data.get("then") or None,
+                now=now,
+                by="rep",
+            )
+        except Invalid as exc:
+            db.rollback()
+            return _render(request, db, company, user, clock, {exc.field: exc.message}, 422)
+        if request.headers.get("hx-request"):
+            return _render(request, db, company, user, clock)
+        return Redirect("/", status_code=303)

@@ -1,0 +1,140 @@
+/* OnDeck's one first-party script (CSP: script-src 'self', no inline script). Registers the service
+   worker; opens <dialog>s from [data-dialog="#id"] buttons/links and on a 500 ms long-press of
+   [data-longpress-target="#id"]; closes dialog[data-autoclose] after a successful htmx request;
+   hides toasts; reloads the offline page when the network returns. Without it every page still works. */
+(function () {
+  "use strict";
+  var LONG_PRESS_MS = 500;
+  var TOAST_MS = 6000;
+
+  if ("serviceWorker" in navigator && window.isSecureContext) {
+    window.addEventListener("load", function () {
+      navigator.serviceWorker.register("/sw.js", { scope: "/" }).catch(function () {});
+    });
+  }
+
+  function openDialog(selector) {
+    var dialog = selector && document.querySelector(selector);
+    if (!dialog || typeof dialog.showModal !== "function") return false;
+    if (!dialog.open) dialog.showModal();
+    return true;
+  }
+
+  // Long-press: open the target dialog and swallow the click that ends the press.
+  var timer = null;
+  var start = null;
+  var swallowUntil = 0;
+  function cancelPress() {
+    clearTimeout(timer);
+    timer = null;
+  }
+  document.addEventListener("pointerdown", function (event) {
+    var el = event.target.closest("[data-longpress-target]");
+    if (!el || event.button !== 0) return;
+    start = { x: event.clientX, y: event.clientY };
+    cancelPress();
+    timer = setTimeout(function () {
+      timer = null;
+      if (openDialog(el.getAttribute("data-longpress-target"))) {
+        swallowUntil = Infinity;
+        if (navigator.vibrate) navigator.vibrate(10);
+      }
+    }, LONG_PRESS_MS);
+  });
+  document.addEventListener("pointermove", function (event) {
+    if (timer && Math.hypot(event.clientX - start.x, event.clientY - start.y) > 10) cancelPress();
+  });
+  document.addEventListener("pointerup", function () {
+    cancelPress();
+    if (swallowUntil === Infinity) swallowUntil = Date.now() + 600;
+  });
+  document.addEventListener("pointercancel", cancelPress);
+  document.addEventListener("contextmenu", function (event) {
+    if (event.target.closest("[data-longpress-target]")) event.preventDefault();
+  });
+
+  document.addEventListener(
+    "click",
+    function (event) {
+      if (Date.now() < swallowUntil) {
+        swallowUntil = 0;
+        event.preventDefault();
+        event.stopPropagation();
+      }
+    },
+    true,
+  );
+
+  document.addEventListener("click", function (event) {
+    var target = event.target;
+    var opener = target.closest("[data-dialog]");
+    if (opener && openDialog(opener.getAttribute("data-dialog"))) event.preventDefault();
+    var closer = target.closest("[data-dialog-close]");
+    if (closer && closer.closest("dialog")) closer.closest("dialog").close();
+    if (target.tagName === "DIALOG" && target.open) {
+      var box = target.getBoundingClientRect(); // a click on the backdrop closes the dialog
+      var inside = event.clientX >= box.left && event.clientX <= box.right &&
+        event.clientY >= box.top && event.clientY <= box.bottom;
+      if (!inside) target.close();
+    }
+    var dismiss = target.closest(".toast-close");
+    if (dismiss) hideToast(dismiss.closest(".toast"));
+  });
+
+  document.addEventListener("htmx:afterRequest", function (event) {
+    var dialog = event.target.closest && event.target.closest("dialog[data-autoclose]");
+    if (dialog && dialog.open && event.detail.successful) dialog.close();
+  });
+
+  // Toasts hide themselves after a few seconds, except errors and [data-persist]; hover or focus holds them.
+  function hideToast(toast) {
+    if (!toast) return;
+    toast.classList.add("is-hiding");
+    setTimeout(function () {
+      toast.remove();
+    }, 300);
+  }
+  function armToasts(root) {
+    var toasts = root.querySelectorAll ? root.querySelectorAll(".toast") : [];
+    if (root.classList && root.classList.contains("toast")) toasts = [root];
+    Array.prototype.forEach.call(toasts, function (toast) {
+      if (toast.dataset.armed || toast.dataset.persist !== undefined) return;
+      if (toast.classList.contains("is-error")) return;
+      toast.dataset.armed = "1";
+      var t = setTimeout(hideToast, TOAST_MS, toast);
+      function hold() {
+        clearTimeout(t);
+      }
+      function resume() {
+        clearTimeout(t);
+        t = setTimeout(hideToast, TOAST_MS / 2, toast);
+      }
+      toast.addEventListener("pointerenter", hold);
+      toast.addEventListener("focusin", hold);
+      toast.addEventListener("pointerleave", resume);
+      toast.addEventListener("focusout", resume);
+    });
+  }
+  armToasts(document);
+  document.addEventListener("htmx:load", function (event) {
+    armToasts(event.target);
+  });
+
+  // The offline page (served by the worker in place of the page asked for) retries that page,
+  // and goes there by itself once the network and the server answer again.
+  if (document.querySelector("[data-reload-when-online]")) {
+    var page = location.pathname === "/offline" ? "/" : location.href;
+    Array.prototype.forEach.call(document.querySelectorAll("[data-retry]"), function (a) {
+      a.href = page;
+    });
+    var retry = function () {
+      fetch(page, { cache: "no-store", credentials: "same-origin" })
+        .then(function (response) {
+          if (response.ok) location.replace(page);
+        })
+        .catch(function () {});
+    };
+    window.addEventListener("online", retry);
+    setInterval(retry, 15000);
+  }
+})();
