@@ -44,7 +44,7 @@ def hours(**days: list[list[str]]) -> WeeklyHours:
 
 
 def utc(*args: int) -> datetime:
-    return datetime(*args, tzinfo=UTC)  # type: ignore[misc]
+    return datetime(*args, tzinfo=UTC)
 
 
 def at(tz, *args: int) -> datetime:
@@ -66,7 +66,9 @@ def rep(tz=NEW_YORK, week=None, *time_off: TimeOff) -> RepCalendar:
 # --- strategies ---------------------------------------------------------------------------------
 
 # Clock times near DST switches (01:00–03:00) and the day's ends turn up more often than by chance.
-_POINTS = st.one_of(st.sampled_from([0, 60, 90, 120, 150, 180, 540, 720, 1020, 1440]), st.integers(0, 1440))
+_POINTS = st.one_of(
+    st.sampled_from([0, 60, 90, 120, 150, 180, 540, 720, 1020, 1440]), st.integers(0, 1440)
+)
 
 
 @st.composite
@@ -139,7 +141,9 @@ def test_a_time_zone_error_names_the_field_it_came_from() -> None:
 
 
 def test_company_default_is_weekdays_nine_to_five() -> None:
-    assert [COMPANY_DEFAULT.describe_day(i) for i in range(7)] == ["09:00–17:00"] * 5 + ["Closed"] * 2
+    assert [COMPANY_DEFAULT.describe_day(i) for i in range(7)] == ["09:00–17:00"] * 5 + [
+        "Closed"
+    ] * 2
     assert COMPANY_DEFAULT.to_json()["mon"] == [["09:00", "17:00"]]
     assert ALWAYS.to_json()["sun"] == [["00:00", "24:00"]]
 
@@ -328,7 +332,9 @@ def test_is_inside_and_next_change_agree(week: WeeklyHours, tz, t: datetime, fra
         return
     assert t < flip <= t + timedelta(days=8)
     assert is_inside(week, tz, flip - timedelta(microseconds=1)) == state
-    assert is_inside(week, tz, t + (flip - t) * frac) == state or t + (flip - t) * frac >= flip
+    assert (
+        is_inside(week, tz, min(t + (flip - t) * frac, flip - timedelta(microseconds=1))) == state
+    )
     assert is_inside(week, tz, flip) != state
 
 
@@ -441,7 +447,9 @@ def test_time_off_is_read_in_the_rep_zone() -> None:
     always_open = company(NEW_YORK, ALWAYS)
     london_rep = rep(LONDON, None, TimeOff.create(date(2026, 3, 11)))
     evening_in_new_york = utc(2026, 3, 10, 23, 30)  # still 10 March in London
-    assert availability(always_open, london_rep, evening_in_new_york).next_change == utc(2026, 3, 11)
+    assert availability(always_open, london_rep, evening_in_new_york).next_change == utc(
+        2026, 3, 11
+    )
     assert availability(always_open, london_rep, utc(2026, 3, 11, 0, 30)).reason == "time_off"
 
 
@@ -463,10 +471,8 @@ def test_london_rep_on_a_new_york_company_works_the_overlap(day: date, opens: in
     assert (before.reason, before.next_change) == ("company_closed", morning.replace(hour=opens))
     during = availability(company(), london_rep, morning.replace(hour=opens))
     assert (during.working, during.next_change) == (True, morning.replace(hour=closes))
-    assert availability(company(), london_rep, morning.replace(hour=closes)).reason in (
-        "outside_hours",
-        "company_closed",
-    )
+    after = availability(company(), london_rep, morning.replace(hour=closes))
+    assert after.reason == "outside_hours"
 
 
 def test_a_long_time_off_has_no_change_within_the_horizon_and_answers_fast() -> None:
@@ -511,7 +517,8 @@ def test_availability_and_its_next_change_agree(
         return
     assert t < flip <= t + timedelta(days=370)
     assert is_working(firm, person, flip - timedelta(microseconds=1)) == result.working
-    assert is_working(firm, person, min(t + (flip - t) * frac, flip - timedelta(microseconds=1)))
+    between = min(t + (flip - t) * frac, flip - timedelta(microseconds=1))
+    assert is_working(firm, person, between) == result.working
     assert is_working(firm, person, flip) != result.working
 
 
@@ -527,7 +534,12 @@ def test_personal_hours_outside_company_hours_are_named_plainly() -> None:
         "Mon 08:00–09:00 is outside company hours",
         "Sat 10:00–12:00 is outside company hours",
     ]
-    assert outside_company_warnings(COMPANY_DEFAULT, NEW_YORK, COMPANY_DEFAULT, NEW_YORK, utc(2026, 3, 11)) == []
+    assert (
+        outside_company_warnings(
+            COMPANY_DEFAULT, NEW_YORK, COMPANY_DEFAULT, NEW_YORK, utc(2026, 3, 11)
+        )
+        == []
+    )
 
 
 @pytest.mark.parametrize(
@@ -537,7 +549,10 @@ def test_personal_hours_outside_company_hours_are_named_plainly() -> None:
 def test_warnings_for_a_london_rep_follow_the_week_of_the_reference(reference, outside_until):
     weekdays = hours(**{day: [["09:00", "17:00"]] for day in DAYS[:5]})
     warnings = outside_company_warnings(weekdays, LONDON, COMPANY_DEFAULT, NEW_YORK, reference)
-    assert warnings == [f"{d} 09:00–{outside_until} is outside company hours" for d in ("Mon", "Tue", "Wed", "Thu", "Fri")]
+    sentence = "{} 09:00–{} is outside company hours"
+    assert warnings == [
+        sentence.format(day, outside_until) for day in ("Mon", "Tue", "Wed", "Thu", "Fri")
+    ]
 
 
 def test_the_hours_module_imports_only_the_standard_library() -> None:
@@ -545,5 +560,13 @@ def test_the_hours_module_imports_only_the_standard_library() -> None:
     tree = ast.parse(source.read_text())
     modules = {n.module for n in ast.walk(tree) if isinstance(n, ast.ImportFrom)}
     modules |= {a.name for n in ast.walk(tree) if isinstance(n, ast.Import) for a in n.names}
-    allowed = {"re", "collections.abc", "dataclasses", "datetime", "typing", "zoneinfo", "__future__"}
+    allowed = {
+        "re",
+        "collections.abc",
+        "dataclasses",
+        "datetime",
+        "typing",
+        "zoneinfo",
+        "__future__",
+    }
     assert modules <= allowed
