@@ -72,7 +72,7 @@ def create_app(settings: Settings | None = None, *, clock: Clock | None = None) 
         route_handlers=[healthz, *API_ROUTES, *WEB_ROUTES, _static_router()],
         dependencies={
             "clock": Provide(lambda: clock, use_cache=True, sync_to_thread=False),
-            "db": Provide(provide_db, sync_to_thread=False),
+            "db": Provide(provide_db),
             "settings": Provide(lambda: settings, use_cache=True, sync_to_thread=False),
         },
         state=State({"engine": engine, "settings": settings, "clock": clock}),

@@ -31,13 +31,15 @@ class World:
         return {"Authorization": f"Bearer {self.assign_token}"}
 
 
-def make_company(engine: Engine, slug: str = "acme", tz: str = "America/New_York",
-                 now: datetime = DEFAULT_NOW) -> World:
+def make_company(
+    engine: Engine, slug: str = "acme", tz: str = "America/New_York", now: datetime = DEFAULT_NOW
+) -> World:
     """A company with a manager (password PASSWORD), an admin token and an assign token."""
     with transaction(engine) as s:
         company = accounts.create_company(s, slug=slug, name=slug.title(), timezone=tz, now=now)
-        manager = accounts.add_person(s, company, name="Morgan", email=f"boss@{slug}.test",
-                                      role="manager", now=now).rep
+        manager = accounts.add_person(
+            s, company, name="Morgan", email=f"boss@{slug}.test", role="manager", now=now
+        ).rep
         accounts.set_password(s, manager, PASSWORD)
         admin = accounts.create_token(s, company, "crm-admin", "admin", now).secret
         assign = accounts.create_token(s, company, "crm", "assign", now).secret

@@ -1,6 +1,6 @@
 """Request and response shapes of the JSON API (documented in the OpenAPI schema)."""
 
-from datetime import datetime
+from datetime import date, datetime
 from typing import Annotated, Literal
 
 import msgspec
@@ -115,3 +115,45 @@ class StatusOut(Struct, kw_only=True):
 
 class LockIn(Struct, kw_only=True, forbid_unknown_fields=True):
     reason: Annotated[str, Meta(min_length=1, max_length=80)] = "On a call"
+
+
+# Hours, holidays, time off and availability (issue 3).
+Day = Annotated[date, Meta(description="YYYY-MM-DD", examples=["2026-07-03"])]
+Reason = Literal["holiday", "company_closed", "time_off", "outside_hours", "working"]
+
+
+class HolidayIn(Struct, kw_only=True, forbid_unknown_fields=True):
+    date: Day
+    name: Name
+
+
+class HolidayOut(Struct, kw_only=True):
+    date: Day
+    name: str
+    source: Literal["custom", "region"]
+
+
+class TimeOffIn(Struct, kw_only=True, forbid_unknown_fields=True):
+    """No start/end: whole days from date to end_date (or just date); start/end: part of date."""
+
+    date: Day
+    end_date: Day | None = None
+    start: Clock | None = None
+    end: Annotated[str, Meta(pattern=r"^\d{2}:\d{2}$", examples=["17:00", "24:00"])] | None = None
+
+
+class TimeOffOut(Struct, kw_only=True):
+    id: str
+    date: Day
+    end_date: Day | None
+    start: str | None
+    end: str | None
+    all_day: bool
+
+
+class AvailabilityOut(Struct, kw_only=True):
+    effective_status: StatusName
+    working: bool
+    reason: Reason
+    next_change: Aware | None
+    detail: str | None = None

@@ -279,7 +279,7 @@ class Decision:
 
 def _least_recent_first(c: Candidate) -> tuple[bool, int, int, str]:
     # Never-assigned first, then the oldest turn; member order settles ties, not seniority or ids.
-    return (c.last_turn is not None, c.last_turn or 0, c.position, c.rep_id)
+    return (c.last_turn is not None, -(c.last_turn or 0), c.position, c.rep_id)
 
 
 def _tier(candidates: Sequence[Candidate], tier: int) -> list[Candidate]:

@@ -5,15 +5,22 @@ import hmac
 import secrets
 from datetime import datetime, timedelta
 
-from argon2 import PasswordHasher
+from argon2 import PasswordHasher, profiles
 from argon2.exceptions import InvalidHashError, VerificationError
 from sqlmodel import Session
 
 from app.models import Throttle
 from app.services.errors import Throttled
 
-_hasher = PasswordHasher()  # argon2-cffi's default type is Argon2id
+_hasher = PasswordHasher()  # argon2-cffi's default type is Argon2id (RFC 9106 low-memory profile)
 _DUMMY = _hasher.hash("not-a-real-password")
+
+
+def use_fast_hashing() -> None:
+    """Cheapest Argon2id parameters, for test suites only (hashing cost is not under test)."""
+    global _hasher, _DUMMY
+    _hasher = PasswordHasher.from_parameters(profiles.CHEAPEST)
+    _DUMMY = _hasher.hash("not-a-real-password")
 
 
 def hash_password(password: str) -> str:

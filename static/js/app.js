@@ -1,6 +1,6 @@
 /* OnDeck's one first-party script (CSP: script-src 'self', no inline script). Registers the service
-   worker; opens <dialog>s from [data-dialog="#id"] buttons/links and on a 500 ms long-press of
-   [data-longpress-target="#id"]; closes dialog[data-autoclose] after a successful htmx request;
+   worker; opens a <dialog> (or <details>) from [data-dialog="#id"] buttons/links and on a 500 ms
+   long-press of [data-longpress-target="#id"]; closes [data-autoclose] after a successful htmx request;
    hides toasts; reloads the offline page when the network returns. Without it every page still works. */
 (function () {
   "use strict";
@@ -13,10 +13,16 @@
     });
   }
 
+  // Opens a <dialog> (modal) or a <details> (expanded in place); false when there is no such target.
   function openDialog(selector) {
-    var dialog = selector && document.querySelector(selector);
-    if (!dialog || typeof dialog.showModal !== "function") return false;
-    if (!dialog.open) dialog.showModal();
+    var el = selector && document.querySelector(selector);
+    if (el && el.tagName === "DETAILS") {
+      el.open = true;
+      el.scrollIntoView({ block: "nearest" });
+      return true;
+    }
+    if (!el || typeof el.showModal !== "function") return false;
+    if (!el.open) el.showModal();
     return true;
   }
 
@@ -82,8 +88,10 @@
   });
 
   document.addEventListener("htmx:afterRequest", function (event) {
-    var dialog = event.target.closest && event.target.closest("dialog[data-autoclose]");
-    if (dialog && dialog.open && event.detail.successful) dialog.close();
+    var menu = event.target.closest && event.target.closest("[data-autoclose]");
+    if (!menu || !menu.open || !event.detail.successful) return;
+    if (menu.tagName === "DIALOG") menu.close();
+    else menu.open = false;
   });
 
   // Toasts hide themselves after a few seconds, except errors and [data-persist]; hover or focus holds them.

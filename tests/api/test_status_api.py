@@ -11,19 +11,25 @@ def test_new_rep_is_offline_and_status_round_trips_with_note(client, engine):
     r = client.get(f"/api/v1/reps/{rep.id}/status", headers=w.assign())
     assert r.status_code == 200
     assert r.json()["status"] == "offline"
-    r = client.put(f"/api/v1/reps/{rep.id}/status", headers=w.assign(),
-                   json={"status": "away", "note": "Coffee"})
+    r = client.put(
+        f"/api/v1/reps/{rep.id}/status",
+        headers=w.assign(),
+        json={"status": "away", "note": "Coffee"},
+    )
     assert r.status_code == 200, r.text
     assert r.json()["status"] == "away" and r.json()["note"] == "Coffee"
-    assert client.get(f"/api/v1/reps/{rep.id}/status", headers=w.assign()).json()["note"] == "Coffee"
+    assert (
+        client.get(f"/api/v1/reps/{rep.id}/status", headers=w.assign()).json()["note"] == "Coffee"
+    )
 
 
 def test_timed_status_expires_into_then(client, engine, clock):
     w = make_company(engine)
     rep = make_rep(w, "Dana")
     until = (clock.now() + timedelta(hours=1)).isoformat()
-    r = client.put(f"/api/v1/reps/{rep.id}/status", headers=w.assign(),
-                   json={"status": "busy", "until": until})
+    r = client.put(
+        f"/api/v1/reps/{rep.id}/status", headers=w.assign(), json={"status": "busy", "until": until}
+    )
     assert r.json()["then"] == "available"
     clock.fixed = clock.now() + timedelta(hours=1)
     body = client.get(f"/api/v1/reps/{rep.id}/status", headers=w.assign()).json()
@@ -39,15 +45,18 @@ def test_invalid_status_is_422_problem_and_changes_nothing(client, engine):
     assert r.status_code == 422
     assert r.headers["content-type"].startswith("application/problem+json")
     assert r.json()["field"] == "status"
-    assert client.get(f"/api/v1/reps/{rep.id}/status", headers=w.assign()).json()["status"] == "away"
+    assert (
+        client.get(f"/api/v1/reps/{rep.id}/status", headers=w.assign()).json()["status"] == "away"
+    )
 
 
 def test_until_in_the_past_is_refused_naming_until(client, engine, clock):
     w = make_company(engine)
     rep = make_rep(w, "Dana")
     past = (clock.now() - timedelta(minutes=1)).isoformat()
-    r = client.put(f"/api/v1/reps/{rep.id}/status", headers=w.assign(),
-                   json={"status": "busy", "until": past})
+    r = client.put(
+        f"/api/v1/reps/{rep.id}/status", headers=w.assign(), json={"status": "busy", "until": past}
+    )
     assert r.status_code == 422 and r.json()["field"] == "until"
 
 

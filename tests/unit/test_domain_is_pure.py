@@ -24,7 +24,9 @@ def imported_modules(source: str) -> list[str]:
 def is_allowed(module: str) -> bool:
     """Tell whether a domain module may import module."""
     top = module.split(".")[0]
-    return top in sys.stdlib_module_names or module == "app.domain" or module.startswith("app.domain.")
+    return (
+        top in sys.stdlib_module_names or module == "app.domain" or module.startswith("app.domain.")
+    )
 
 
 def test_the_domain_has_modules_to_check() -> None:

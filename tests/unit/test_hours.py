@@ -276,7 +276,10 @@ def test_a_repeated_wall_time_means_its_first_occurrence() -> None:
 
 
 def test_an_interval_swallowed_by_a_spring_forward_gap_is_empty() -> None:
-    assert local_intervals(hours(sun=[["02:10", "02:50"]]), NEW_YORK, date(2026, 3, 8)) == []
+    # 02:45 is carried to 03:45, past the 03:15 end, so nothing of it exists that day.
+    assert local_intervals(hours(sun=[["02:45", "03:15"]]), NEW_YORK, date(2026, 3, 8)) == []
+    [(start, end)] = local_intervals(hours(sun=[["02:10", "02:50"]]), NEW_YORK, date(2026, 3, 8))
+    assert (start, end) == (at(NEW_YORK, 2026, 3, 8, 3, 10), at(NEW_YORK, 2026, 3, 8, 3, 50))
 
 
 # --- is_inside and next_change ------------------------------------------------------------------

@@ -52,7 +52,9 @@ def ny(*args: int) -> datetime:
 
 
 def rep(rep_id: str, position: int, **changes: object) -> Candidate:
-    base = Candidate(rep_id, rep_id.title(), position, True, "working", Status.AVAILABLE, False, None)
+    base = Candidate(
+        rep_id, rep_id.title(), position, True, "working", Status.AVAILABLE, False, None
+    )
     return replace(base, **changes)  # type: ignore[arg-type]
 
 
@@ -377,7 +379,9 @@ class Step:
 
 ASSIGN = Step(0, "assign", None)
 # Weighted towards eligible, so most runs have several reps competing for turns.
-STATUSES = st.sampled_from([Status.AVAILABLE] * 3 + [Status.AWAY] * 2 + [Status.BUSY, Status.OFFLINE])
+STATUSES = st.sampled_from(
+    [Status.AVAILABLE] * 3 + [Status.AWAY] * 2 + [Status.BUSY, Status.OFFLINE]
+)
 REASONS = st.sampled_from(("working",) * 6 + WORKING_REASONS[1:])
 MOSTLY_TRUE = st.sampled_from((True,) * 5 + (False,))
 MOSTLY_FALSE = st.sampled_from((False,) * 5 + (True,))
@@ -484,7 +488,9 @@ def test_counts_among_reps_eligible_throughout_differ_by_at_most_one(
     rounds = _simulate(scenario, kind)
     counts = Counter(r.decision.assignee for r in rounds)
     for tier in (1, 2):
-        steady = [f"r{i}" for i in range(TEAM_SIZE) if all(_tier(r.team[i]) == tier for r in rounds)]
+        steady = [
+            f"r{i}" for i in range(TEAM_SIZE) if all(_tier(r.team[i]) == tier for r in rounds)
+        ]
         if steady:
             assert max(counts[s] for s in steady) - min(counts[s] for s in steady) <= 1
 
