@@ -3,13 +3,14 @@
 from pathlib import Path
 from typing import Any
 
-from litestar import Litestar, get
+from litestar import Litestar, Router, get
 from litestar.config.csrf import CSRFConfig
 from litestar.contrib.jinja import JinjaTemplateEngine
 from litestar.datastructures import State
 from litestar.di import Provide
 from litestar.openapi import OpenAPIConfig
 from litestar.openapi.plugins import ScalarRenderPlugin
+from litestar.openapi.spec import Components, SecurityScheme
 from litestar.plugins.htmx import HTMXPlugin
 from litestar.static_files import create_static_files_router
 from litestar.stores.base import Store
@@ -19,6 +20,7 @@ from litestar.template.config import TemplateConfig
 from sqlalchemy import text
 
 from app import STATIC, TEMPLATES
+from app.api.common import bearer_required
 from app.clock import Clock
 from app.db import make_engine, transaction
 from app.deps import provide_db
@@ -47,7 +49,6 @@ def healthz(state: State) -> dict[str, str]:
 
 def create_app(settings: Settings | None = None, *, clock: Clock | None = None) -> Litestar:
     """Build the application; nothing here reads the environment unless no settings are given."""
-    from app.api import API_ROUTES
     from app.channels import make_channels
     from app.web import WEB_ROUTES
 
@@ -69,7 +70,7 @@ def create_app(settings: Settings | None = None, *, clock: Clock | None = None) 
         exclude=["/api/", "/healthz", "/schema"],
     )
     app = Litestar(
-        route_handlers=[healthz, *API_ROUTES, *WEB_ROUTES, _static_router()],
+        route_handlers=[healthz, _api_router(), *WEB_ROUTES, _static_router()],
         dependencies={
             "clock": Provide(lambda: clock, use_cache=True, sync_to_thread=False),
             "db": Provide(provide_db),
@@ -91,6 +92,13 @@ def create_app(settings: Settings | None = None, *, clock: Clock | None = None) 
     return app
 
 
+def _api_router() -> Router:
+    """Every /api/v1 controller, behind the bearer-token guard."""
+    from app.api import API_ROUTES
+
+    return Router(path="/", route_handlers=API_ROUTES, guards=[bearer_required])
+
+
 def _static_router() -> Any:
     """Static assets with a long cache (file names of vendored code carry their version)."""
     return create_static_files_router(
@@ -109,4 +117,8 @@ def _openapi() -> OpenAPIConfig:
         path="/schema",
         description="Availability and round-robin routing for sales teams. See API.md.",
         render_plugins=[ScalarRenderPlugin()],
+        components=Components(security_schemes={
+            "bearer": SecurityScheme(type="http", scheme="bearer",
+                                     description="A company token: scope assign or admin"),
+        }),
     )

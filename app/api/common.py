@@ -4,11 +4,14 @@ from functools import partial
 from typing import Any
 
 from litestar import Request, delete, get, patch, post, put
+from litestar.connection import ASGIConnection
+from litestar.handlers import BaseRouteHandler
 from litestar.di import Provide
 from litestar.exceptions import NotAuthorizedException
 from litestar.openapi.datastructures import ResponseSpec
 from sqlmodel import Session
 
+from app.deps import refuse
 from app.models import ApiToken, Company
 from app.services import accounts
 from app.services.errors import Forbidden, NotFound
@@ -16,15 +19,25 @@ from app.services.errors import Forbidden, NotFound
 PROBLEM = "application/problem+json"
 
 
+def bearer_required(connection: ASGIConnection[Any, Any, Any, Any], _: BaseRouteHandler) -> None:
+    """Guard: refuse requests without a bearer token before anything else is parsed (so an
+    anonymous caller always gets 401, never a hint about its parameters)."""
+    if connection.url.path.endswith("/calendar.ics"):  # private feeds carry a key instead
+        return
+    scheme, _sep, secret = connection.headers.get("authorization", "").partition(" ")
+    if scheme.lower() != "bearer" or not secret.strip():
+        raise NotAuthorizedException("Send Authorization: Bearer <token>.")
+
+
 def provide_token(request: Request[Any, Any, Any], db: Session) -> ApiToken:
     """The live token sent as `Authorization: Bearer <token>`, else 401."""
     header = request.headers.get("authorization", "")
     scheme, _, secret = header.partition(" ")
     if scheme.lower() != "bearer" or not secret.strip():
-        raise NotAuthorizedException("Send Authorization: Bearer <token>.")
+        refuse(db, NotAuthorizedException("Send Authorization: Bearer <token>."))
     token = accounts.token_for(db, secret.strip())
     if token is None:
-        raise NotAuthorizedException("Unknown or revoked token.")
+        refuse(db, NotAuthorizedException("Unknown or revoked token."))
     return token
 
 
@@ -32,14 +45,14 @@ def provide_company(token: ApiToken, db: Session) -> Company:
     """The company the token belongs to: every query is scoped to it."""
     company = db.get(Company, token.company_id)
     if company is None:
-        raise NotAuthorizedException("Unknown or revoked token.")
+        refuse(db, NotAuthorizedException("Unknown or revoked token."))
     return company
 
 
-def require_admin(token: ApiToken) -> ApiToken:
-    """Refuse tokens without the admin scope."""
+def require_admin(token: ApiToken, company: Company, db: Session) -> ApiToken:
+    """Refuse tokens without the admin scope (after `company`, so no sibling runs after it)."""
     if token.scope != "admin":
-        raise Forbidden("This needs a token with the admin scope.")
+        refuse(db, Forbidden("This needs a token with the admin scope."))
     return token
 
 

@@ -1,7 +1,7 @@
 """Routing: team state, destinations, eligibility tiers and the least-recently-assigned pick."""
 
 import re
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from enum import StrEnum
@@ -47,26 +47,23 @@ def _type_of(value: object, field: str) -> str:
     return value
 
 
-def _team_of(type_: str, value: object, field: str) -> str | None:
-    if type_ != "team":
-        return _absent(value, f"{field}.team", "team")
-    if not isinstance(value, str) or not value:
-        raise RoutingError(f"{field}.team", "must name a team by its slug")
+# What the team and number keys must hold, for the one type each belongs to.
+_DETAILS: dict[str, tuple[Callable[[str], object], str]] = {
+    "team": (bool, "must name a team by its slug"),
+    "number": (_E164.fullmatch, "must be an E.164 number such as +15551234567"),
+}
+
+
+def _detail(type_: str, key: str, value: object, field: str) -> str | None:
+    if type_ != key:
+        # A stray team or number would be silently ignored, which hides a mistake from the manager.
+        if value is not None:
+            raise RoutingError(f"{field}.{key}", f'only applies to type "{key}"')
+        return None
+    check, message = _DETAILS[key]
+    if not isinstance(value, str) or not check(value):
+        raise RoutingError(f"{field}.{key}", message)
     return value
-
-
-def _number_of(type_: str, value: object, field: str) -> str | None:
-    if type_ != "number":
-        return _absent(value, f"{field}.number", "number")
-    if not isinstance(value, str) or not _E164.fullmatch(value):
-        raise RoutingError(f"{field}.number", "must be an E.164 number such as +15551234567")
-    return value
-
-
-def _absent(value: object, field: str, type_: str) -> None:
-    # A stray team or number would be silently ignored, which hides a mistake from the manager.
-    if value is not None:
-        raise RoutingError(field, f'only applies to type "{type_}"')
 
 
 @dataclass(frozen=True)
@@ -78,8 +75,8 @@ class Destination:
     number: str | None = None
 
     def __post_init__(self) -> None:
-        _team_of(_type_of(self.type, "destination"), self.team, "destination")
-        _number_of(self.type, self.number, "destination")
+        _detail(_type_of(self.type, "destination"), "team", self.team, "destination")
+        _detail(self.type, "number", self.number, "destination")
 
     @classmethod
     def from_json(cls, obj: object, field: str) -> "Destination":
@@ -90,8 +87,8 @@ class Destination:
             if key not in ("type", "team", "number"):
                 raise RoutingError(f"{field}.{key}", "is not a destination field")
         type_ = _type_of(obj.get("type"), field)
-        team = _team_of(type_, obj.get("team"), field)
-        return cls(type_, team, _number_of(type_, obj.get("number"), field))
+        team = _detail(type_, "team", obj.get("team"), field)
+        return cls(type_, team, _detail(type_, "number", obj.get("number"), field))
 
     def to_json(self) -> dict[str, str]:
         """Write the destination as JSON, with only the keys its type uses."""
@@ -174,7 +171,7 @@ def _next_candidate(s: TeamSchedule, t: datetime) -> datetime | None:
 
 
 def next_boundary(s: TeamSchedule, t: datetime) -> datetime | None:
-    """Return the next instant after t where the scheduled state changes, or None within 370 days."""
+    """Return the next instant after t where the scheduled state changes (None within 370 days)."""
     start, limit, at = scheduled_state(s, t), t + BOUNDARY_HORIZON, t
     # Not every change of hours or holiday edge changes the state (lunch hours on a holiday do not).
     while (at_next := _next_candidate(s, at)) is not None and at_next <= limit:
@@ -209,11 +206,15 @@ class StateAt:
     next_boundary: datetime | None
 
 
+def _in_force(override: Override | None, t: datetime) -> TeamState | None:
+    if override is None or (override.until is not None and t >= override.until):
+        return None
+    return override.state
+
+
 def team_state(s: TeamSchedule, override: Override | None, t: datetime) -> StateAt:
     """Return the team's state at t: the override while it lasts, else the schedule."""
-    scheduled = scheduled_state(s, t)
-    active = override is not None and (override.until is None or t < override.until)
-    in_force = override.state if active and override is not None else None
+    scheduled, in_force = scheduled_state(s, t), _in_force(override, t)
     state = in_force if in_force is not None else scheduled
     return StateAt(state, scheduled, in_force, next_boundary(s, t))
 
@@ -279,17 +280,18 @@ class Decision:
 
 def _least_recent_first(c: Candidate) -> tuple[bool, int, int, str]:
     # Never-assigned first, then the oldest turn; member order settles ties, not seniority or ids.
-    return (c.last_turn is not None, -(c.last_turn or 0), c.position, c.rep_id)
+    return (c.last_turn is not None, c.last_turn or 0, c.position, c.rep_id)
 
 
-def _tier(candidates: Sequence[Candidate], tier: int) -> list[Candidate]:
-    found = (c for c in candidates if trace_entry(c).tier == tier)
-    return sorted(found, key=_least_recent_first)
+def _tier(traced: Sequence[tuple[Candidate, TraceEntry]], tier: int) -> list[Candidate]:
+    return sorted((c for c, e in traced if e.tier == tier), key=_least_recent_first)
 
 
 def pick(candidates: Sequence[Candidate], kind: Kind) -> Decision:
     """Decide who gets the next lead or call: the least recently assigned of the best tier."""
-    first, second = _tier(candidates, 1), _tier(candidates, 2)
+    members = sorted(candidates, key=lambda c: c.position)
+    traced = [(c, trace_entry(c)) for c in members]
+    first, second = _tier(traced, 1), _tier(traced, 2)
     chosen = first or second
     assignee = chosen[0].rep_id if chosen else None
     tier = None if not chosen else 1 if first else 2
@@ -297,25 +299,15 @@ def pick(candidates: Sequence[Candidate], kind: Kind) -> Decision:
         hunt = tuple(c.rep_id for c in first + second)
     else:
         hunt = () if assignee is None else (assignee,)
-    members = sorted(candidates, key=lambda c: c.position)
-    return Decision(assignee, tier, hunt, tuple(trace_entry(c) for c in members))
-
-
-_REASON_WORDS = {
-    "not_taking_part": "not taking part",
-    "company_closed": "company closed",
-    "time_off": "time off",
-    "outside_hours": "outside hours",
-    "on_a_call": "on a call",
-}
+    return Decision(assignee, tier, hunt, tuple(e for _, e in traced))
 
 
 def _words(reason: str) -> str:
-    return _REASON_WORDS.get(reason, reason.replace("_", " "))
+    return reason.replace("_", " ")  # "time_off" reads as "time off"
 
 
 def describe(d: Decision) -> str:
-    """Explain a decision in words, e.g. "Dana: available, least recently assigned. Skipped: ..."."""
+    """Explain a decision, e.g. "Dana: available, least recently assigned. Skipped: Lee (busy)"."""
     chosen = next((e for e in d.trace if e.rep_id == d.assignee), None)
     if chosen is None:
         head = "Nobody eligible."

@@ -7,8 +7,16 @@ from sqlmodel import Session
 from app.domain import presence as p
 from app.models import Rep, StatusEvent
 from app.services.errors import Invalid
+from app.services.events import mark_changed
 
-BY = ("rep", "manager", "integration")
+BY = ("rep", "manager", "integration", "timer")
+
+
+class _ByWho:
+    """`profile_id` not given: a rep's own change drops their chosen profile, others keep it."""
+
+
+BY_WHO = _ByWho()
 
 
 def stored(rep: Rep) -> p.Presence:
@@ -41,10 +49,17 @@ def as_json(eff: p.EffectivePresence) -> dict[str, object]:
 
 
 def _store(
-    session: Session, rep: Rep, new: p.Presence, now: datetime, by: str, by_rep: str | None
+    session: Session,
+    rep: Rep,
+    new: p.Presence,
+    now: datetime,
+    by: str,
+    by_rep: str | None,
+    reason: str | None = None,
 ) -> None:
     """Write the new presence and an event when the effective status changes."""
     before = read(rep, now)
+    _record_expiry(session, rep, before)
     rep.status, rep.note, rep.until = new.status.value, new.note, new.until
     rep.then_status = new.then.value if new.then else None
     rep.locked_reason = new.locked
@@ -57,13 +72,33 @@ def _store(
                 rep_id=rep.id,
                 from_status=before.effective_status.value,
                 to_status=after.effective_status.value,
-                note=after.note,
+                note=reason if reason is not None else after.note,
                 by=by,
                 by_rep_id=by_rep,
                 at=now,
             )
         )
     session.add(rep)
+    mark_changed(session, rep.company_id)
+
+
+def _record_expiry(session: Session, rep: Rep, before: p.EffectivePresence) -> None:
+    """A timed status that ran out becomes a "timer" event at the instant it ended."""
+    # Expiry is evaluated when read, so the moment it happened is written down at the next change.
+    ended, was = before.expired_at, before.expired_from
+    if ended is None or was is None or before.locked is not None or was == before.status:
+        return
+    rep.status_changed_at = ended
+    session.add(
+        StatusEvent(
+            company_id=rep.company_id,
+            rep_id=rep.id,
+            from_status=was.value,
+            to_status=before.status.value,
+            by="timer",
+            at=ended,
+        )
+    )
 
 
 def change(
@@ -77,9 +112,13 @@ def change(
     then: object = None,
     by: str = "rep",
     by_rep: str | None = None,
-    profile_id: str | None = None,
+    profile_id: str | None | _ByWho = BY_WHO,
+    reason: str | None = None,
 ) -> p.EffectivePresence:
-    """Set a rep's status (with note, until and then); bad input raises Invalid, changing nothing."""
+    """Set a rep's status (with note, until and then); bad input raises Invalid, changing nothing.
+
+    `reason` (a manager's) is what the status event records instead of the note.
+    """
     try:
         new = p.change(
             p.settle(stored(rep), now),
@@ -91,8 +130,11 @@ def change(
         )
     except p.PresenceError as exc:
         raise Invalid(exc.field, exc.message) from exc
-    rep.profile_id = profile_id
-    _store(session, rep, new, now, by, by_rep)
+    if not isinstance(profile_id, _ByWho):
+        rep.profile_id = profile_id
+    elif by == "rep":
+        rep.profile_id = None
+    _store(session, rep, new, now, by, by_rep, reason)
     return read(rep, now)
 
 

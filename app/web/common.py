@@ -10,6 +10,7 @@ from litestar.response import Template
 from litestar.utils.scope.state import ScopeState
 from sqlmodel import Session
 
+from app.deps import refuse
 from app.models import Company, Rep
 from app.services.errors import Forbidden
 
@@ -22,7 +23,7 @@ def provide_user(request: Request[Any, Any, Any], db: Session) -> Rep:
     rep_id = (request.session or {}).get("rep_id")
     rep = db.get(Rep, rep_id) if rep_id else None
     if rep is None or not rep.active:
-        raise NotAuthorizedException("Please sign in.")
+        refuse(db, NotAuthorizedException("Please sign in."))
     return rep
 
 
@@ -30,14 +31,14 @@ def provide_company(user: Rep, db: Session) -> Company:
     """The signed-in person's company: every page is scoped to it."""
     company = db.get(Company, user.company_id)
     if company is None:
-        raise NotAuthorizedException("Please sign in.")
+        refuse(db, NotAuthorizedException("Please sign in."))
     return company
 
 
-def require_manager(user: Rep) -> Rep:
-    """Refuse people who are not managers."""
+def require_manager(user: Rep, company: Company, db: Session) -> Rep:
+    """Refuse people who are not managers (after `company`, so no sibling runs after it)."""
     if user.role != "manager":
-        raise Forbidden("Only managers can do this.")
+        refuse(db, Forbidden("Only managers can do this."))
     return user
 
 

@@ -1,4 +1,4 @@
-"""The domain core imports only the standard library and itself, so it stays testable without I/O."""
+"""The domain core imports only the standard library and itself, so it needs no I/O to test."""
 
 import ast
 import sys
