@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from litestar import Litestar
 from litestar.testing import TestClient
-from sqlalchemy import Engine
+from sqlalchemy import Engine, text
 from sqlmodel import SQLModel
 
 from app.clock import Clock
@@ -54,14 +54,25 @@ def database_url(tmp_path: Path) -> str:
     return f"sqlite:///{tmp_path / 'test.db'}"
 
 
+_pg_schema_ready = False
+
+
 def fresh_schema(url: str) -> Engine:
-    """Empty tables for one test."""
+    """Empty tables for one test (PostgreSQL: built once per run, then truncated)."""
+    global _pg_schema_ready
     import app.models  # noqa: F401
 
     engine = make_engine(url)
-    if engine.dialect.name == "postgresql":
+    if engine.dialect.name != "postgresql":
+        SQLModel.metadata.create_all(engine)
+    elif not _pg_schema_ready:
         SQLModel.metadata.drop_all(engine)
-    SQLModel.metadata.create_all(engine)
+        SQLModel.metadata.create_all(engine)
+        _pg_schema_ready = True
+    else:
+        names = ", ".join(f'"{t.name}"' for t in SQLModel.metadata.sorted_tables)
+        with engine.begin() as conn:
+            conn.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
     return engine
 
 
