@@ -10,6 +10,7 @@ from litestar.status_codes import HTTP_500_INTERNAL_SERVER_ERROR
 
 from app.db import Conflict, Unavailable
 from app.services.errors import Forbidden, Invalid, NotFound, Refused, Throttled, WrongSecret
+from app.web.headers import security_headers
 
 PROBLEM = "application/problem+json"
 TITLES = {
@@ -102,7 +103,16 @@ def _server(request: Request[Any, Any, Any], exc: Exception) -> Response[Any]:
     return problem(request, HTTP_500_INTERNAL_SERVER_ERROR, "Something went wrong on our side.")
 
 
-EXCEPTION_HANDLERS: Any = {
+def _secured(handler: Any) -> Any:
+    """Exception answers skip the after-request hook, so they get the security headers here."""
+
+    def handle(request: Request[Any, Any, Any], exc: Exception) -> Response[Any]:
+        return security_headers(request.app.state.settings)(handler(request, exc))
+
+    return handle
+
+
+_HANDLERS: Any = {
     Invalid: _invalid,
     ValidationException: _validation,
     NotAuthorizedException: lambda r, e: problem(r, 401, e.detail or "Sign in or send a token."),
@@ -118,3 +128,5 @@ EXCEPTION_HANDLERS: Any = {
     HTTPException: _http,
     Exception: _server,
 }
+
+EXCEPTION_HANDLERS: Any = {kind: _secured(handle) for kind, handle in _HANDLERS.items()}

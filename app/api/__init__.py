@@ -1,6 +1,11 @@
 """JSON controllers under /api/v1."""
 
+from app.api.assignments import AssignmentController
 from app.api.company import CompanyController
 from app.api.reps import RepController, StatusController
+from app.api.teams import TeamController
+from app.api.timeoff import SCHEDULE_ROUTES
 
-API_ROUTES: list[object] = [CompanyController, RepController, StatusController]
+API_ROUTES: list[object] = [CompanyController, RepController, StatusController, *SCHEDULE_ROUTES]
+API_ROUTES.append(TeamController)
+API_ROUTES.append(AssignmentController)

@@ -118,17 +118,17 @@ class LockIn(Struct, kw_only=True, forbid_unknown_fields=True):
 
 
 # Hours, holidays, time off and availability (issue 3).
-Day = Annotated[date, Meta(description="YYYY-MM-DD", examples=["2026-07-03"])]
-Reason = Literal["holiday", "company_closed", "time_off", "outside_hours", "working"]
+IsoDate = Annotated[date, Meta(description="YYYY-MM-DD", examples=["2026-07-03"])]
+AvailabilityReason = Literal["holiday", "company_closed", "time_off", "outside_hours", "working"]
 
 
 class HolidayIn(Struct, kw_only=True, forbid_unknown_fields=True):
-    date: Day
+    date: IsoDate
     name: Name
 
 
 class HolidayOut(Struct, kw_only=True):
-    date: Day
+    date: IsoDate
     name: str
     source: Literal["custom", "region"]
 
@@ -136,16 +136,16 @@ class HolidayOut(Struct, kw_only=True):
 class TimeOffIn(Struct, kw_only=True, forbid_unknown_fields=True):
     """No start/end: whole days from date to end_date (or just date); start/end: part of date."""
 
-    date: Day
-    end_date: Day | None = None
+    date: IsoDate
+    end_date: IsoDate | None = None
     start: Clock | None = None
     end: Annotated[str, Meta(pattern=r"^\d{2}:\d{2}$", examples=["17:00", "24:00"])] | None = None
 
 
 class TimeOffOut(Struct, kw_only=True):
     id: str
-    date: Day
-    end_date: Day | None
+    date: IsoDate
+    end_date: IsoDate | None
     start: str | None
     end: str | None
     all_day: bool
@@ -154,6 +154,165 @@ class TimeOffOut(Struct, kw_only=True):
 class AvailabilityOut(Struct, kw_only=True):
     effective_status: StatusName
     working: bool
-    reason: Reason
+    reason: AvailabilityReason
     next_change: Aware | None
     detail: str | None = None
+
+
+# --- Teams, team state and the assigner ---------------------------------------------------------
+
+TeamStateName = Literal["in_office", "lunch", "away", "vacation"]
+KindName = Literal["lead", "call"]
+Ring = Literal["sequence", "all"]
+Reason = Literal[
+    "assigned", "nobody_available", "team_lunch", "team_away", "team_vacation", "holiday"
+]
+Pin = Annotated[str, Meta(pattern=r"^[0-9]{4,8}$", description="4–8 digits; write-only")]
+
+
+class Destination(Struct, kw_only=True, forbid_unknown_fields=True, omit_defaults=True):
+    """Where work goes: the members, another team (by slug), voicemail or an E.164 number."""
+
+    type: Literal["members", "team", "voicemail", "number"]
+    team: str | None = None
+    number: str | None = None
+
+
+class DestinationsIn(Struct, kw_only=True, forbid_unknown_fields=True):
+    """Destinations per state; left out = unchanged (defaults on create: members, voicemail)."""
+
+    lunch: Destination | UnsetType = UNSET
+    away: Destination | UnsetType = UNSET
+    vacation: Destination | UnsetType = UNSET
+
+
+class Destinations(Struct, kw_only=True):
+    lunch: Destination
+    away: Destination
+    vacation: Destination
+
+
+class TeamScheduleIn(Struct, kw_only=True, forbid_unknown_fields=True):
+    """IN OFFICE and LUNCH hours in the company's zone; lunch left out = no lunch."""
+
+    in_office: Hours
+    lunch: Hours | None = None
+
+
+class TeamScheduleOut(Struct, kw_only=True):
+    in_office: Hours
+    lunch: Hours
+
+
+class TeamCreate(Struct, kw_only=True, forbid_unknown_fields=True):
+    slug: Annotated[str, Meta(min_length=1, max_length=40, examples=["sales"])]
+    name: Name
+    members: Annotated[list[str], Meta(max_length=1000)] = msgspec.field(default_factory=list)
+    schedule: TeamScheduleIn | None = None
+    destinations: DestinationsIn | None = None
+    ring: Ring = "sequence"
+    pin: Pin | None = None
+
+
+class TeamPatch(Struct, kw_only=True, forbid_unknown_fields=True):
+    name: Name | UnsetType = UNSET
+    members: Annotated[list[str], Meta(max_length=1000)] | UnsetType = UNSET
+    schedule: TeamScheduleIn | None | UnsetType = UNSET
+    destinations: DestinationsIn | UnsetType = UNSET
+    ring: Ring | UnsetType = UNSET
+    pin: Pin | None | UnsetType = UNSET
+
+
+class MemberOut(Struct, kw_only=True):
+    id: str
+    name: str
+    taking_part: bool
+
+
+class TeamOut(Struct, kw_only=True):
+    slug: str
+    name: str
+    members: list[str]
+    members_detail: list[MemberOut]
+    schedule: TeamScheduleOut | None
+    destinations: Destinations
+    ring: Ring
+    pin_set: bool
+
+
+class TakingPartIn(Struct, kw_only=True, forbid_unknown_fields=True):
+    taking_part: bool
+
+
+class TeamStateOut(Struct, kw_only=True):
+    state: TeamStateName
+    override: TeamStateName | None
+    next_boundary: datetime | None
+
+
+class OverrideIn(Struct, kw_only=True, forbid_unknown_fields=True):
+    state: TeamStateName
+
+
+class RepRef(Struct, kw_only=True):
+    id: str
+    name: str
+
+
+class MemberAvailability(Struct, kw_only=True):
+    rep: RepRef
+    effective_status: StatusName
+    eligible: bool
+    tier: int | None
+    reason: str
+
+
+class AssignmentIn(Struct, kw_only=True, forbid_unknown_fields=True):
+    team: Annotated[str, Meta(min_length=1, max_length=40, examples=["sales"])]
+    kind: KindName
+    external_id: Annotated[str, Meta(max_length=255)] | None = None
+
+
+class Assignee(Struct, kw_only=True):
+    id: str
+    name: str
+    email: str
+    phone: str | None
+
+
+class TraceLine(Struct, kw_only=True):
+    rep: RepRef
+    eligible: bool
+    tier: int | None
+    reason: str
+
+
+class AssignmentPreview(Struct, kw_only=True):
+    """What the hook would answer at `at`; nothing is assigned."""
+
+    team: str
+    kind: KindName
+    external_id: str | None
+    assignee: Assignee | None
+    hunt: list[Assignee]
+    destination: Destination | None
+    reason: Reason
+    routed_via: list[str]
+    trace: list[TraceLine]
+    at: datetime
+
+
+class AssignmentOut(Struct, kw_only=True):
+    """One answer of the hook, as first given (replays and the log answer the same)."""
+
+    id: str
+    team: str
+    kind: KindName
+    external_id: str | None
+    assignee: Assignee | None
+    hunt: list[Assignee]
+    destination: Destination | None
+    reason: Reason
+    routed_via: list[str]
+    trace: list[TraceLine]
+    created_at: datetime

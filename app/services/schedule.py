@@ -1,21 +1,22 @@
-"""Holidays, time off and the private calendar feed of a rep."""
+"""Holidays, time off, and what the schedule screens show of hours."""
 
-import hmac
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime
+from functools import cache
 from typing import Any
-from zoneinfo import ZoneInfo
+from zoneinfo import available_timezones
 
-from icalendar import Calendar, Event, Timezone
+import holidays as holidays_lib
+from holidays import registry as holidays_registry
 from sqlmodel import Session, col, select
 
 from app.domain import hours as h
 from app.models import Company, Holiday, Rep, TimeOff
-from app.services import accounts, security
-from app.services.availability import holiday_map, region_holidays, time_off_of
+from app.services import accounts
+from app.services import company as company_service
+from app.services.availability import region_holidays
 from app.services.errors import Invalid, NotFound, Refused
 
 FIRST_YEAR, LAST_YEAR = 1971, 2099  # keeps every date and its next midnight representable
-ICAL_DAYS = ("MO", "TU", "WE", "TH", "FR", "SA", "SU")
 
 
 def check_day(day: date, field: str = "date") -> date:
@@ -61,7 +62,7 @@ def custom_holidays(session: Session, company: Company, year: int) -> list[Holid
         col(Holiday.day) >= date(year, 1, 1),
         col(Holiday.day) <= date(year, 12, 31),
     )
-    return list(session.exec(q.order_by(Holiday.day)))
+    return list(session.exec(q.order_by(col(Holiday.day))))
 
 
 def add_holiday(session: Session, company: Company, day: date, name: object) -> Holiday:
@@ -110,7 +111,9 @@ def list_time_off(session: Session, rep: Rep) -> list[TimeOff]:
     return list(session.exec(q.order_by(col(TimeOff.day), col(TimeOff.start_min))))
 
 
-def split_time_off(rows: list[TimeOff], rep: Rep, now: datetime) -> tuple[list, list]:
+def split_time_off(
+    rows: list[TimeOff], rep: Rep, now: datetime
+) -> tuple[list[TimeOff], list[TimeOff]]:
     """(upcoming or ongoing, past) by the rep's local date; past is newest first."""
     today = now.astimezone(h.zone(rep.timezone)).date()
     upcoming = [r for r in rows if (r.end_date or r.day) >= today]
@@ -160,116 +163,84 @@ def remove_time_off(session: Session, rep: Rep, time_off_id: str, now: datetime)
     session.delete(row)
 
 
-# ---------- the calendar feed ----------
+# ---------- what the schedule screens show ----------
 
 
-def calendar_key(secret_key: str, rep: Rep) -> str:
-    """The private key of a rep's feed; bumping calendar_key_version revokes it."""
-    return security.signed_key(secret_key, rep.id, str(rep.calendar_key_version))
-
-
-def calendar_url(base_url: str, secret_key: str, rep: Rep) -> str:
-    """The feed's address to subscribe to."""
-    return f"{base_url}/api/v1/reps/{rep.id}/calendar.ics?key={calendar_key(secret_key, rep)}"
-
-
-def new_calendar_key(session: Session, rep: Rep) -> None:
-    """Revoke the current feed address; the next one has a new key."""
-    rep.calendar_key_version += 1
-    session.add(rep)
-
-
-def rep_for_feed(session: Session, rep_id: str, key: str, secret_key: str) -> Rep:
-    """The active rep whose feed this key opens; anything else is simply not found."""
-    rep = session.get(Rep, rep_id)
-    expected = calendar_key(secret_key, rep) if rep is not None else ""
-    if rep is None or not rep.active or not hmac.compare_digest(expected, key or ""):
-        raise NotFound("No such calendar.")
-    return rep
-
-
-def calendar_feed(session: Session, company: Company, rep: Rep, now: datetime) -> bytes:
-    """The rep's weekly hours (recurring), time off and company holidays as iCalendar."""
-    rep_tz = h.zone(rep.timezone)
-    cal = Calendar()
-    cal.add("prodid", "-//OnDeck//Calendar feed//EN")
-    cal.add("version", "2.0")
-    cal.add("calscale", "GREGORIAN")
-    cal.add("method", "PUBLISH")
-    cal.add("x-wr-calname", f"OnDeck: {rep.name}")
-    cal.add("x-wr-timezone", rep.timezone)
-    cal.add("x-published-ttl", "PT1H")
-    hours, tz = (rep.hours, rep_tz) if rep.hours is not None else (company.hours, None)
-    events = _hours_events(h.WeeklyHours.from_json(hours), tz or h.zone(company.timezone), now)
-    events += _time_off_events(session, rep, rep_tz, now)
-    events += _holiday_events(session, company, now)
-    for event in events:
-        event.add("dtstamp", now)
-        cal.add_component(event)
-    for zone in {rep_tz, tz or h.zone(company.timezone)}:
-        cal.add_component(_vtimezone(zone, now))
-    return bytes(cal.to_ical())
-
-
-def _vtimezone(zone: ZoneInfo, now: datetime) -> Timezone:
-    first, last = date(now.year - 2, 1, 1), date(now.year + 12, 1, 1)
-    return Timezone.from_tzinfo(zone, tzid=zone.key, first_date=first, last_date=last)
-
-
-def _hours_events(hours: h.WeeklyHours, tz: ZoneInfo, now: datetime) -> list[Event]:
-    """One weekly event per interval, days with the same interval sharing it (BYDAY)."""
-    monday = now.astimezone(tz).date() - timedelta(days=now.astimezone(tz).weekday())
-    by_interval: dict[tuple[int, int], list[int]] = {}
-    for i, day in enumerate(hours.days):
-        for interval in day:
-            by_interval.setdefault(interval, []).append(i)
-    events = []
-    for (start, end), days in sorted(by_interval.items(), key=lambda kv: (kv[1][0], kv[0])):
-        first = monday + timedelta(days=days[0])
-        event = _event(f"hours-{start}-{end}-{''.join(map(str, days))}", "Working hours")
-        event.add("dtstart", _local(first, start, tz))
-        event.add("dtend", _local(first, end, tz))
-        event.add("rrule", {"freq": "weekly", "byday": [ICAL_DAYS[d] for d in days]})
-        event.add("transp", "TRANSPARENT")
-        events.append(event)
-    return events
-
-
-def _local(day: date, minutes: int, tz: ZoneInfo) -> datetime:
-    day += timedelta(days=minutes // h.DAY_MINUTES)  # 24:00 is the next day's midnight
-    return datetime.combine(day, time(*divmod(minutes % h.DAY_MINUTES, 60)), tzinfo=tz)
-
-
-def _time_off_events(session: Session, rep: Rep, tz: ZoneInfo, now: datetime) -> list[Event]:
-    since = now.date() - timedelta(days=365)
-    rows = [r for r in list_time_off(session, rep) if (r.end_date or r.day) >= since]
-    events = []
-    for row in rows:
-        off = time_off_of(row)
-        event = _event(f"time-off-{row.id}", "Time off")
-        if off.start is None or off.end is None:
-            event.add("dtstart", off.date)
-            event.add("dtend", off.last_date() + timedelta(days=1))
+def hours_summary(hours: dict[str, Any]) -> list[tuple[str, str]]:
+    """Hours in words, runs of equal days joined: [("Mon–Fri", "09:00–17:00"), ("Sat–Sun", ...)]."""
+    week = h.WeeklyHours.from_json(hours)
+    runs: list[tuple[int, int, str]] = []
+    for i in range(7):
+        text = week.describe_day(i)
+        if runs and runs[-1][2] == text:
+            runs[-1] = (runs[-1][0], i, text)
         else:
-            event.add("dtstart", _local(off.date, off.start, tz))
-            event.add("dtend", _local(off.date, off.end, tz))
-        events.append(event)
-    return events
+            runs.append((i, i, text))
+    names = [d.capitalize() for d in h.DAYS]
+    return [(names[a] if a == b else f"{names[a]}–{names[b]}", text) for a, b, text in runs]
 
 
-def _holiday_events(session: Session, company: Company, now: datetime) -> list[Event]:
-    found = holiday_map(session, company, range(now.year - 1, now.year + 2))
-    events = []
-    for day, name in sorted(found.items()):
-        event = _event(f"holiday-{day.isoformat()}", f"Company holiday: {name}")
-        event.add("dtstart", day)
-        event.add("dtend", day + timedelta(days=1))
-        events.append(event)
-    return events
+def hours_warnings(
+    hours: dict[str, Any] | None, timezone: str, company: Company, now: datetime
+) -> list[str]:
+    """Plain sentences naming personal hours outside company hours (kept, but they do not route)."""
+    if hours is None:
+        return []
+    return h.outside_company_warnings(
+        h.WeeklyHours.from_json(hours),
+        h.zone(timezone),
+        h.WeeklyHours.from_json(company.hours),
+        h.zone(company.timezone),
+        now,
+    )
 
 
-def _event(uid: str, summary: str) -> Event:
-    event = Event()
-    event.add("uid", f"{uid}@ondeck")
-    event.add("summary", summary)
-    return event
+def describe_time_off(row: TimeOff, today: date) -> tuple[str, str]:
+    """A time off in words: ("Tue 10 Mar", "Whole day"), ("Tue 10 Mar – Fri 13 Mar", "4 days")."""
+    first = _day_label(row.day, today)
+    if row.start_min is not None and row.end_min is not None:
+        clock = f"{h.format_clock(row.start_min)}–{h.format_clock(row.end_min)}"
+        return f"{first}, {clock}", "Part of the day"
+    if row.end_date is None or row.end_date == row.day:
+        return first, "Whole day"
+    days = (row.end_date - row.day).days + 1
+    return f"{first} – {_day_label(row.end_date, today)}", f"{days} days"
+
+
+def _day_label(day: date, today: date) -> str:
+    label = f"{day:%a} {day.day} {day:%b}"
+    return label if day.year == today.year else f"{label} {day.year}"
+
+
+@cache
+def country_options() -> list[tuple[str, str]]:
+    """(code, name) of every country the `holidays` package knows, by name."""
+    names = {entry[1]: key for key, entry in holidays_registry.COUNTRIES.items()}
+    codes = [c for c in company_service.supported_regions() if len(c) == 2]
+    options = [(c, _country_name(names.get(c, c))) for c in codes]
+    return sorted(options, key=lambda o: o[1])
+
+
+def _country_name(module: str) -> str:
+    small = {"And", "Of", "The"}
+    words = [w.capitalize() for w in module.split("_")]
+    return " ".join(w.lower() if w in small and i else w for i, w in enumerate(words))
+
+
+@cache
+def subdivision_options(country: str) -> list[tuple[str, str]]:
+    """(code, label) of a country's subdivisions, labelled with their names where known."""
+    codes = company_service.supported_regions().get(country, ())
+    cls = getattr(holidays_lib, country, None)
+    aliases = getattr(cls, "subdivisions_aliases", {}) or {}
+    names: dict[str, str] = {}
+    for alias, code in aliases.items():
+        if not alias.isupper():  # skip code-like aliases such as "GUA"
+            names.setdefault(code, alias)
+    return [(c, f"{names[c]} ({c})" if c in names else c) for c in codes]
+
+
+@cache
+def timezone_options() -> list[str]:
+    """IANA time zone names a company can pick, sorted."""
+    return sorted(z for z in available_timezones() if "/" in z or z == "UTC")

@@ -1,7 +1,21 @@
 """HTML pages and htmx fragments."""
 
 from app.web.auth import AuthController
+from app.web.manager import ManagerController
 from app.web.phone import PhoneController
+from app.web.profiles import ProfilesController
 from app.web.pwa import PwaController
+from app.web.schedule import ScheduleController
+from app.web.schedule_settings import SettingsController
+from app.web.teams import TeamsController
 
-WEB_ROUTES: list[object] = [AuthController, PhoneController, PwaController]
+WEB_ROUTES: list[object] = [
+    AuthController,
+    PhoneController,
+    ProfilesController,
+    ManagerController,
+    PwaController,
+    ScheduleController,
+    SettingsController,
+    TeamsController,
+]

@@ -41,7 +41,7 @@ class AuthController(Controller):
             rep = accounts.sign_in(db, email, data.get("password", ""), address, clock.now())
         except (WrongSecret, Throttled) as exc:
             status = 429 if isinstance(exc, Throttled) else 401
-            return page(
+            answer = page(
                 request,
                 "auth/signin.html",
                 status_code=status,
@@ -49,6 +49,9 @@ class AuthController(Controller):
                 email=email,
                 error=exc.message,
             )
+            if isinstance(exc, Throttled):
+                answer.headers["Retry-After"] = str(exc.retry_after)
+            return answer
         rotate_session(request)
         request.set_session({"rep_id": rep.id, "company_id": rep.company_id})
         return Redirect(target, status_code=303)

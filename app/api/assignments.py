@@ -1,0 +1,100 @@
+"""The hook (POST /assignments), its preview, and the decision log."""
+
+from datetime import datetime
+from typing import Annotated
+
+import msgspec
+from litestar import Controller, Response
+from litestar.openapi.datastructures import ResponseSpec
+from litestar.params import Parameter
+from sqlmodel import Session
+
+from app.api.common import AUTH, ERRORS, api_get, api_post
+from app.api.schemas import AssignmentIn, AssignmentOut, AssignmentPreview, KindName
+from app.api.teams import AT, instant
+from app.clock import Clock
+from app.models import Company
+from app.services import assigner, assignment_log
+
+KEY_HEADER = Parameter(
+    header="Idempotency-Key",
+    required=False,
+    description="Any string up to 255 characters; a retry with it replays the first answer",
+)
+REPLAYED = ResponseSpec(
+    data_container=AssignmentOut,
+    description="A replay of the first answer given under this Idempotency-Key "
+    "(header Idempotent-Replayed: true); nothing new is assigned",
+)
+
+
+class AssignmentController(Controller):
+    path = "/api/v1/assignments"
+    tags = ["assignments"]
+    dependencies = AUTH
+
+    @api_post(
+        "/",
+        status_code=201,
+        responses={**ERRORS, 200: REPLAYED},
+        summary="Who gets the next lead or call (the hook)",
+    )
+    def hook(
+        self,
+        company: Company,
+        db: Session,
+        clock: Clock,
+        data: AssignmentIn,
+        key: str | None = KEY_HEADER,
+    ) -> Response[AssignmentOut]:
+        """Assign the next lead or call of a team; durable before it answers, with its trace."""
+        outcome = assigner.assign(
+            db,
+            company,
+            team=data.team,
+            kind=data.kind,
+            external_id=data.external_id,
+            key=key,
+            now=clock.now(),
+        )
+        body = msgspec.convert(outcome.answer, AssignmentOut)
+        if outcome.replayed:
+            return Response(body, status_code=200, headers={"Idempotent-Replayed": "true"})
+        return Response(body, status_code=201)
+
+    @api_get("/preview", summary="What the hook would answer at an instant")
+    def preview(
+        self,
+        company: Company,
+        db: Session,
+        clock: Clock,
+        team: str,
+        kind: KindName = "lead",
+        at: datetime | None = AT,
+    ) -> AssignmentPreview:
+        """The answer the hook would give at `at` (default now); assigns nothing."""
+        found = assigner.preview(db, company, team=team, kind=kind, at=instant(at, clock))
+        return msgspec.convert(found, AssignmentPreview)
+
+    @api_get("/", summary="The decision log, oldest first")
+    def log(
+        self,
+        company: Company,
+        db: Session,
+        team: str | None = None,
+        kind: KindName | None = None,
+        rep: str | None = None,
+        since: datetime | None = None,
+        limit: Annotated[int, Parameter(ge=1, le=1000)] = 100,
+        offset: Annotated[int, Parameter(ge=0, le=2**63 - 1)] = 0,  # the databases' integer limit
+    ) -> list[AssignmentOut]:
+        """Hook answers oldest first (offset paging stays stable while new ones arrive)."""
+        found = assignment_log.listing(
+            db, company, team=team, kind=kind, rep=rep, since=since, limit=limit, offset=offset
+        )
+        return msgspec.convert(found, list[AssignmentOut])
+
+    @api_get("/{assignment_id:str}", summary="One answer of the log")
+    def read(self, company: Company, db: Session, assignment_id: str) -> AssignmentOut:
+        """One hook answer, as first given."""
+        return msgspec.convert(assignment_log.get(db, company, assignment_id), AssignmentOut)

@@ -1,0 +1,381 @@
+"""The hook: who gets the next lead or call and why, with atomic turns and idempotent retries."""
+
+import hashlib
+import json
+from collections.abc import Mapping
+from dataclasses import dataclass, replace
+from datetime import UTC, date, datetime, timedelta
+from typing import Any
+
+from sqlalchemy import update
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import Session, col, select
+
+from app.domain import hours as h
+from app.domain import presence as p
+from app.domain import routing as r
+from app.models import Assignment, Company, Rep, Rotation, Team, Turn, new_id
+from app.services import availability as avail
+from app.services import presence as presence_service
+from app.services import team_state, teams
+from app.services.errors import Invalid, Refused
+
+TEAM_REASONS = {
+    r.TeamState.LUNCH: "team_lunch",
+    r.TeamState.AWAY: "team_away",
+    r.TeamState.VACATION: "team_vacation",
+}
+MAX_KEY = 255
+
+
+@dataclass(frozen=True)
+class Seen:
+    """One member at the instant of a decision: the rep, their presence, their candidacy."""
+
+    rep: Rep
+    presence: p.EffectivePresence
+    candidate: r.Candidate
+
+
+@dataclass(frozen=True)
+class Look:
+    """A team at an instant: where its work goes and how each member stands."""
+
+    team: Team
+    destination: r.Destination
+    team_reason: str | None  # None when the state routes to the members
+    seen: list[Seen]
+
+
+@dataclass(frozen=True)
+class Step:
+    """What one team did with the work: the decision, why, and where else it went."""
+
+    team: Team
+    seen: list[Seen]
+    decision: r.Decision
+    reason: str
+    destination: r.Destination | None
+    seq: int | None = None
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """The hook's answer and whether it is a replay of an earlier one (same Idempotency-Key)."""
+
+    answer: dict[str, Any]
+    replayed: bool
+
+
+def assign(
+    session: Session,
+    company: Company,
+    *,
+    team: str,
+    kind: str,
+    now: datetime,
+    external_id: str | None = None,
+    key: str | None = None,
+) -> Outcome:
+    """Answer the hook and record it in this transaction; a repeated key replays the first."""
+    digest = _digest(team, kind, external_id)
+    if key is None:
+        return Outcome(_record(session, company, team, kind, external_id, None, digest, now), False)
+    _check_key(key)
+    if (earlier := _earlier(session, company, key, digest)) is not None:
+        return Outcome(earlier, True)
+    try:
+        # A duplicate in flight blocks on the unique key until the first commits (PostgreSQL);
+        # the savepoint then undoes this attempt's turn and the first answer is replayed.
+        with session.begin_nested():
+            answer = _record(session, company, team, kind, external_id, key, digest, now)
+    except IntegrityError:
+        if (earlier := _earlier(session, company, key, digest)) is None:
+            raise
+        return Outcome(earlier, True)
+    return Outcome(answer, False)
+
+
+def preview(session: Session, company: Company, *, team: str, kind: str, at: datetime) -> dict:
+    """What the hook would answer at `at`, from the turns taken so far; assigns nothing."""
+    step, via = _route(session, company, teams.get(session, company, team), kind_of(kind), at)
+    return {**_answer(step, via, team, kind, None), "at": stamp(at)}
+
+
+def availability(
+    session: Session, company: Company, team: Team, at: datetime
+) -> list[dict[str, Any]]:
+    """Each member at `at`: effective status, whether eligible, tier, and the reason."""
+    look = _look(session, company, team, at, team_state.holidays_around(session, company, at))
+    return [
+        {
+            "effective_status": s.presence.effective_status.value,
+            **_trace(r.trace_entry(s.candidate)),
+        }
+        for s in look.seen
+    ]
+
+
+def line_up(session: Session, look: Look, kind: r.Kind) -> tuple[str, ...]:
+    """Eligible members in the order they would get the next work of this kind."""
+    turns = _turns(session, look.team.id, kind)
+    cands = [replace(s.candidate, last_turn=turns.get(s.rep.id)) for s in look.seen]
+    return r.pick(cands, r.Kind.CALL).hunt  # a call's hunt list: tier 1, then tier 2
+
+
+def look(session: Session, company: Company, team: Team, t: datetime) -> Look:
+    """A team at `t`: its destination, and each member's presence and eligibility."""
+    return _look(session, company, team, t, team_state.holidays_around(session, company, t))
+
+
+# --- One answer ---------------------------------------------------------------------------------
+
+
+def _record(
+    session: Session,
+    company: Company,
+    slug: str,
+    kind: str,
+    external_id: str | None,
+    key: str | None,
+    digest: str,
+    now: datetime,
+) -> dict[str, Any]:
+    """Decide with the rotation locked, take the turn and store the answer whole."""
+    start = teams.get(session, company, slug)
+    step, via = _route(session, company, start, kind_of(kind), now, lock=True)
+    answer = {"id": new_id(), **_answer(step, via, slug, kind, external_id)}
+    answer["created_at"] = stamp(now)
+    assignee = step.decision.assignee
+    if assignee is not None and step.seq is not None:
+        _take_turn(session, step.team.id, kind, assignee, step.seq, now)
+    session.add(
+        Assignment(
+            id=answer["id"],
+            company_id=company.id,
+            team_slug=slug,
+            kind=kind,
+            external_id=external_id,
+            assignee_id=assignee,
+            reason=step.reason,
+            answer=answer,
+            idempotency_key=key,
+            request_digest=digest,
+            created_at=now,
+        )
+    )
+    session.flush()
+    return answer
+
+
+def _route(
+    session: Session, company: Company, team: Team, kind: r.Kind, t: datetime, *, lock: bool = False
+) -> tuple[Step, list[str]]:
+    """Follow team destinations until a team picks a rep or names a final destination."""
+    holidays = team_state.holidays_around(session, company, t)
+    via = [team.slug]
+    while True:
+        step = _step(session, _look(session, company, team, t, holidays), kind, lock)
+        nxt = step.destination.team if step.destination is not None else None
+        if nxt is None:
+            return step, via
+        if nxt in via:  # loops are refused when saved; never ring around one
+            return replace(step, destination=r.VOICEMAIL), via
+        team = teams.get(session, company, nxt)
+        via.append(nxt)
+
+
+def _step(session: Session, look: Look, kind: r.Kind, lock: bool) -> Step:
+    """Pick among the members, locking the rotation first so no turn is handed out twice."""
+    cands = [s.candidate for s in look.seen]
+    if look.team_reason is not None:
+        return Step(look.team, look.seen, r.pick(cands, kind), look.team_reason, look.destination)
+    if not any(r.trace_entry(c).eligible for c in cands):
+        return Step(look.team, look.seen, r.pick(cands, kind), "nobody_available", _away(look.team))
+    seq = _next_seq(session, look.team.id, kind) if lock else None
+    turns = _turns(session, look.team.id, kind)  # read under the lock: the order is settled
+    decision = r.pick([replace(c, last_turn=turns.get(c.rep_id)) for c in cands], kind)
+    return Step(look.team, look.seen, decision, "assigned", None, seq)
+
+
+def _look(
+    session: Session, company: Company, team: Team, t: datetime, holidays: Mapping[date, str]
+) -> Look:
+    """Where the team's state sends work at t, and how each member stands."""
+    sched = team_state.schedule_of(team, company, holidays)
+    state = r.team_state(sched, team_state.override_of(team), t).state
+    dest = _state_destination(team, state)
+    reason = None
+    if dest.type != "members":
+        on_holiday = state is r.TeamState.AWAY and h.holiday_at(_calendar(company, holidays), t)
+        reason = "holiday" if on_holiday else TEAM_REASONS[state]
+    return Look(team, dest, reason, _seen(session, company, team, t, holidays, reason))
+
+
+def _seen(
+    session: Session,
+    company: Company,
+    team: Team,
+    t: datetime,
+    holidays: Mapping[date, str],
+    team_reason: str | None,
+) -> list[Seen]:
+    """Members with presence and candidacy at t: three queries whatever the team's size."""
+    found = teams.members(session, team)
+    cal = _calendar(company, holidays)
+    since = t.date() - timedelta(days=2)
+    offs = {} if team_reason else avail.time_off_rows(session, [m.rep.id for m in found], since)
+    out = []
+    for m in found:
+        eff = presence_service.read(m.rep, t)
+        why = team_reason or _working(cal, avail.rep_calendar(m.rep, offs.get(m.rep.id, ())), t)
+        locked = eff.locked is not None
+        cand = r.Candidate(
+            m.rep.id, m.rep.name, m.position, m.taking_part, why, eff.status, locked, None
+        )
+        out.append(Seen(m.rep, eff, cand))
+    return out
+
+
+def _calendar(company: Company, holidays: Mapping[date, str]) -> h.CompanyCalendar:
+    return avail.company_calendar_from(company, holidays)
+
+
+def _working(cal: h.CompanyCalendar, rep: h.RepCalendar, t: datetime) -> str:
+    # The reason alone: h.availability also looks for the next change, which costs and is unused.
+    return h._reason(cal, rep, t)[0]
+
+
+def _state_destination(team: Team, state: r.TeamState) -> r.Destination:
+    if state is r.TeamState.IN_OFFICE:
+        return r.MEMBERS
+    return r.Destination.from_json(teams.destinations(team)[state.value], "destination")
+
+
+def _away(team: Team) -> r.Destination:
+    """Where work goes when nobody is eligible: the AWAY destination (voicemail for members)."""
+    dest = r.Destination.from_json(team.dest_away, "destinations.away")
+    return r.VOICEMAIL if dest.type == "members" else dest
+
+
+# --- Rotation rows ------------------------------------------------------------------------------
+
+
+def _next_seq(session: Session, team_id: str, kind: r.Kind) -> int:
+    """Lock the team's rotation row for this kind and move its counter (PostgreSQL row lock;
+    on SQLite the request already holds the write lock from BEGIN IMMEDIATE)."""
+    bump = (
+        update(Rotation)
+        .where(col(Rotation.team_id) == team_id, col(Rotation.kind) == kind.value)
+        .values(seq=col(Rotation.seq) + 1)
+        .returning(col(Rotation.seq))
+        .execution_options(synchronize_session=False)
+    )
+    seq = session.execute(bump).scalar_one_or_none()
+    if seq is None:
+        row = {"team_id": team_id, "kind": kind.value, "seq": 0}
+        session.execute(_insert(session, Rotation).values(**row).on_conflict_do_nothing())
+        seq = session.execute(bump).scalar_one()
+    return int(seq)
+
+
+def _turns(session: Session, team_id: str, kind: r.Kind) -> dict[str, int]:
+    """When each member last had a turn for this team and kind (one query)."""
+    q = select(Turn.rep_id, Turn.last_seq).where(Turn.team_id == team_id, Turn.kind == kind.value)
+    return {rep_id: seq for rep_id, seq in session.exec(q)}
+
+
+def _take_turn(
+    session: Session, team_id: str, kind: str, rep_id: str, seq: int, now: datetime
+) -> None:
+    """Record the assignee's turn (insert or move forward)."""
+    values = {"team_id": team_id, "kind": kind, "rep_id": rep_id, "last_seq": seq, "last_at": now}
+    stmt = _insert(session, Turn).values(**values)
+    session.execute(
+        stmt.on_conflict_do_update(
+            index_elements=["team_id", "kind", "rep_id"],
+            set_={"last_seq": seq, "last_at": now},
+        )
+    )
+
+
+def _insert(session: Session, model: Any) -> Any:
+    """An INSERT that can tolerate a race (ON CONFLICT), in the engine's dialect."""
+    bind = session.get_bind()
+    return (postgresql if bind.dialect.name == "postgresql" else sqlite).insert(model)
+
+
+# --- The answer ---------------------------------------------------------------------------------
+
+
+def _answer(
+    step: Step, via: list[str], team: str, kind: str, external_id: str | None
+) -> dict[str, Any]:
+    """The API shape of an answer (API.md, the hook), without id and time."""
+    people = {s.rep.id: s.rep for s in step.seen}
+    assignee = step.decision.assignee
+    return {
+        "team": team,
+        "kind": kind,
+        "external_id": external_id,
+        "assignee": _person(people[assignee]) if assignee else None,
+        "hunt": [_person(people[rep_id]) for rep_id in step.decision.hunt],
+        "destination": step.destination.to_json() if step.destination else None,
+        "reason": step.reason,
+        "routed_via": via,
+        "trace": [_trace(e) for e in step.decision.trace],
+    }
+
+
+def _person(rep: Rep) -> dict[str, Any]:
+    return {"id": rep.id, "name": rep.name, "email": rep.email, "phone": rep.phone}
+
+
+def _trace(e: r.TraceEntry) -> dict[str, Any]:
+    return {
+        "rep": {"id": e.rep_id, "name": e.name},
+        "eligible": e.eligible,
+        "tier": e.tier,
+        "reason": e.reason,
+    }
+
+
+# --- Idempotency --------------------------------------------------------------------------------
+
+
+def _digest(team: str, kind: str, external_id: str | None) -> str:
+    """A fingerprint of the request body, to tell a retry from a different request."""
+    body = json.dumps({"team": team, "kind": kind, "external_id": external_id}, sort_keys=True)
+    return hashlib.sha256(body.encode()).hexdigest()
+
+
+def _check_key(key: str) -> None:
+    if not key or len(key) > MAX_KEY:
+        raise Invalid("Idempotency-Key", f"Use 1 to {MAX_KEY} characters.")
+
+
+def _earlier(session: Session, company: Company, key: str, digest: str) -> dict[str, Any] | None:
+    """The first answer given under this key, or None; another body under it is refused."""
+    q = select(Assignment).where(
+        Assignment.company_id == company.id, Assignment.idempotency_key == key
+    )
+    row = session.exec(q).first()
+    if row is None:
+        return None
+    if row.request_digest != digest:
+        raise Refused("This Idempotency-Key was already used with a different request body.")
+    return row.answer
+
+
+def stamp(t: datetime) -> str:
+    """An instant as the API writes it (UTC, "Z"), so a stored answer reads back byte for byte."""
+    return t.astimezone(UTC).isoformat().replace("+00:00", "Z")
+
+
+def kind_of(kind: str) -> r.Kind:
+    """The kind of work named in a request, or Invalid naming `kind`."""
+    try:
+        return r.Kind(kind)
+    except ValueError:
+        raise Invalid("kind", "Use 'lead' or 'call'.") from None

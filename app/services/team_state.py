@@ -1,0 +1,123 @@
+"""A team's state at an instant, manual overrides, and the PIN integrations override with."""
+
+import math
+from collections.abc import Mapping
+from datetime import date, datetime, timedelta
+from typing import Any
+
+from sqlmodel import Session
+
+from app.domain import hours as h
+from app.domain import routing as r
+from app.models import Company, Team
+from app.services import availability as avail
+from app.services import security
+from app.services.errors import Forbidden, Invalid, Throttled, WrongSecret
+
+PIN_LIMIT = 5
+PIN_WINDOW = timedelta(minutes=15)
+PIN_LOCK = timedelta(minutes=15)
+NO_LUNCH = h.WeeklyHours(((),) * 7)
+
+
+def schedule_of(team: Team, company: Company, holidays: Mapping[date, str]) -> r.TeamSchedule:
+    """The team's IN OFFICE and LUNCH hours in the company zone (default: company hours)."""
+    s = team.schedule
+    in_office = h.WeeklyHours.from_json(s["in_office"] if s else company.hours)
+    lunch = h.WeeklyHours.from_json(s["lunch"]) if s else NO_LUNCH
+    return r.TeamSchedule(h.zone(company.timezone), in_office, lunch, holidays)
+
+
+def override_of(team: Team) -> r.Override | None:
+    """The override stored on the team; the domain reads it as none once `until` has passed."""
+    if team.override_state is None:
+        return None
+    return r.Override(r.TeamState(team.override_state), team.override_until)
+
+
+def holidays_around(session: Session, company: Company, t: datetime) -> Mapping[date, str]:
+    """The company's holidays from last year to two years ahead (region ones are cached)."""
+    return avail.company_calendar(session, company, t).holidays
+
+
+def state_at(session: Session, company: Company, team: Team, at: datetime) -> r.StateAt:
+    """The team's state at `at`, the override in force, and the next boundary of its schedule."""
+    sched = schedule_of(team, company, holidays_around(session, company, at))
+    return r.team_state(sched, override_of(team), at)
+
+
+def as_json(s: r.StateAt) -> dict[str, Any]:
+    """The API shape of a team state."""
+    return {
+        "state": s.state.value,
+        "override": s.override.value if s.override is not None else None,
+        "next_boundary": s.next_boundary.isoformat() if s.next_boundary else None,
+    }
+
+
+def set_override(
+    session: Session, company: Company, team: Team, state: object, now: datetime
+) -> r.StateAt:
+    """Override the team's state: VACATION stays until cleared, others end at the next boundary."""
+    try:
+        wanted = r.TeamState(state)
+    except ValueError:
+        raise Invalid("state", "Use in_office, lunch, away or vacation.") from None
+    sched = schedule_of(team, company, holidays_around(session, company, now))
+    override = r.make_override(sched, wanted, now)
+    team.override_state, team.override_until = override.state.value, override.until
+    session.add(team)
+    return r.team_state(sched, override, now)
+
+
+def clear_override(session: Session, company: Company, team: Team, now: datetime) -> r.StateAt:
+    """Drop the override: the schedule decides again."""
+    team.override_state, team.override_until = None, None
+    session.add(team)
+    return state_at(session, company, team, now)
+
+
+def authorize_override(
+    session: Session, team: Team, *, scope: str, pin: str | None, now: datetime
+) -> None:
+    """An admin token may override; an assign token needs the team's PIN in X-Team-Pin."""
+    if scope == "admin":
+        return
+    if pin is None:
+        raise Forbidden("Send the team's PIN in the X-Team-Pin header, or use an admin token.")
+    check_pin(session, team, pin, now)
+
+
+def check_pin(session: Session, team: Team, pin: str, now: datetime) -> None:
+    """Accept the team's PIN; five wrong ones within 15 minutes lock it for 15 minutes."""
+    if team.pin_locked_until is not None and team.pin_locked_until > now:
+        raise _locked(team, now)
+    if team.pin_hash is None:
+        raise Forbidden("This team has no PIN; use an admin token.")
+    if security.verify_password(team.pin_hash, pin):
+        if team.pin_failures:
+            team.pin_failures, team.pin_window_start = 0, None
+            session.add(team)
+        return
+    _count_failure(team, now)
+    session.add(team)
+    if team.pin_locked_until is not None:
+        raise _locked(team, now)
+    raise WrongSecret("Wrong PIN for this team.", status=403)
+
+
+def _count_failure(team: Team, now: datetime) -> None:
+    """Failures count within a 15-minute window; the fifth locks the PIN."""
+    start = team.pin_window_start
+    if start is None or now - start > PIN_WINDOW:
+        team.pin_failures, team.pin_window_start = 0, now
+    team.pin_failures += 1
+    if team.pin_failures >= PIN_LIMIT:
+        team.pin_locked_until = now + PIN_LOCK
+        team.pin_failures, team.pin_window_start = 0, None
+
+
+def _locked(team: Team, now: datetime) -> Throttled:
+    assert team.pin_locked_until is not None
+    wait = math.ceil((team.pin_locked_until - now).total_seconds())
+    return Throttled("Too many wrong PINs: this team's PIN is locked for now.", wait)

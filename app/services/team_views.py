@@ -1,0 +1,361 @@
+"""What the manager's team pages and decision log show: states, members, previews, log entries."""
+
+import re
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from sqlmodel import Session, col, select
+
+from app.domain import hours as h
+from app.domain import routing as r
+from app.models import Assignment, Company, Rep, Team
+from app.services import assigner, assignment_log, phone, reps, team_state, teams
+from app.services.errors import Invalid
+
+STATE_LABELS = {"in_office": "In office", "lunch": "Lunch", "away": "Away", "vacation": "Vacation"}
+STATE_PHRASES = {
+    "in_office": "in office",
+    "lunch": "at lunch",
+    "away": "away",
+    "vacation": "on vacation",
+}
+STATE_TONES = {"in_office": "available", "lunch": "away", "away": "offline", "vacation": "offline"}
+REASON_WORDS = {
+    "assigned": "Assigned",
+    "nobody_available": "Nobody available",
+    **assignment_log.TEAM_WORDS,
+}
+KIND_LABELS = {"lead": "Lead", "call": "Call"}
+RING_LABELS = {"sequence": "One by one", "all": "All at once"}
+LOG_PAGE = 25
+_NOT_DIALLED = re.compile(r"[\s().-]")  # what people type inside a phone number
+
+
+def words(reason: str) -> str:
+    """A trace or availability reason in words: "time_off" reads "time off"."""
+    return reason.replace("_", " ")
+
+
+def capital(text: str) -> str:
+    """The text with its first letter upper-cased ("voicemail" → "Voicemail")."""
+    return text[:1].upper() + text[1:]
+
+
+def destination_label(dest: dict[str, Any]) -> str:
+    """A destination as a label: "The members", "Voicemail", "Team support", "+15551234567"."""
+    return capital(assignment_log.destination_words(dest))
+
+
+# --- Team state ---------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class StateView:
+    """A team's state now, the override in force and when it ends, and what comes next."""
+
+    state: str
+    override: str | None
+    until: str  # "until 13:00", "until cleared", or "" without an override
+    scheduled: str
+    next_change: str  # "Away at 17:00", or "" when the schedule never changes
+
+    @property
+    def label(self) -> str:
+        """The state in words."""
+        return STATE_LABELS[self.state]
+
+    @property
+    def phrase(self) -> str:
+        """The state as it ends a sentence: "Sales is at lunch"."""
+        return STATE_PHRASES[self.state]
+
+    @property
+    def tone(self) -> str:
+        """The chip colour of the state."""
+        return STATE_TONES[self.state]
+
+
+def state_view(session: Session, company: Company, team: Team, now: datetime) -> StateView:
+    """The team's state at `now`, its override and next scheduled change, in the company zone."""
+    sched = team_state.schedule_of(team, company, team_state.holidays_around(session, company, now))
+    s = r.team_state(sched, team_state.override_of(team), now)
+    tz = h.zone(company.timezone)
+    until = ""
+    if s.override is not None:
+        ends = team.override_until
+        until = f"until {phone.local(ends, tz, now)}" if ends else "until cleared"
+    nxt = ""
+    if s.next_boundary is not None:
+        after = STATE_LABELS[r.scheduled_state(sched, s.next_boundary).value]
+        nxt = f"{after} at {phone.local(s.next_boundary, tz, now)}"
+    return StateView(s.state.value, _value(s.override), until, s.scheduled.value, nxt)
+
+
+def _value(state: r.TeamState | None) -> str | None:
+    return state.value if state is not None else None
+
+
+@dataclass(frozen=True)
+class TeamRow:
+    """One team in the list of teams."""
+
+    team: Team
+    state: StateView
+    members: int
+
+
+def team_rows(session: Session, company: Company, now: datetime) -> list[TeamRow]:
+    """Every team of the company by name, with its state now and its member count."""
+    return [
+        TeamRow(team, state_view(session, company, team, now), len(found))
+        for team, found in teams.with_members(session, company)
+    ]
+
+
+# --- Members ------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class MemberRow:
+    """A member in order, with their status now and whether the assigner would consider them."""
+
+    rep: Rep
+    taking_part: bool
+    status: str
+    eligible: bool
+    reason: str
+
+    @property
+    def initials(self) -> str:
+        """Up to two initials for the avatar."""
+        return "".join(part[0] for part in self.rep.name.split()[:2]).upper()
+
+    @property
+    def standing(self) -> str:
+        """Where the member stands for routing now, in words."""
+        if not self.taking_part:
+            return "Not taking part"
+        return "In line" if self.eligible else f"Skipped now: {words(self.reason)}"
+
+
+def member_rows(session: Session, company: Company, team: Team, now: datetime) -> list[MemberRow]:
+    """The team's members in order with their effective status and eligibility at `now`."""
+    found = teams.members(session, team)
+    seen = {a["rep"]["id"]: a for a in assigner.availability(session, company, team, now)}
+    return [
+        MemberRow(
+            m.rep,
+            m.taking_part,
+            seen[m.rep.id]["effective_status"],
+            seen[m.rep.id]["eligible"],
+            seen[m.rep.id]["reason"],
+        )
+        for m in found
+    ]
+
+
+def addable(session: Session, company: Company, team: Team) -> list[Rep]:
+    """Active people of the company who are not members of the team yet, by name."""
+    inside = {m.rep.id for m in teams.members(session, team)}
+    return [rep for rep in reps.listing(session, company) if rep.id not in inside]
+
+
+def moved(order: list[str], rep_id: str, direction: str) -> list[str]:
+    """The member order with one member moved one place up or down (unchanged at either end)."""
+    if direction not in ("up", "down"):
+        raise Invalid("direction", "Move a member up or down.")
+    i = order.index(rep_id)
+    j = i - 1 if direction == "up" else i + 1
+    out = list(order)
+    if 0 <= j < len(out):
+        out[i], out[j] = out[j], out[i]
+    return out
+
+
+# --- Destinations -------------------------------------------------------------------------------
+
+
+def destination_choice(dest: dict[str, Any]) -> tuple[str, str]:
+    """A stored destination as the form shows it: the select's value and the number input."""
+    if dest["type"] == "team":
+        return f"team:{dest['team']}", ""
+    return dest["type"], dest.get("number", "")
+
+
+def destination_from_form(choice: str, number: str) -> dict[str, str]:
+    """The destination a form asked for; the number only counts when "a number" is chosen."""
+    if choice.startswith("team:"):
+        return {"type": "team", "team": choice.removeprefix("team:")}
+    if choice == "number":
+        return {"type": "number", "number": _NOT_DIALLED.sub("", number)}
+    return {"type": choice}
+
+
+def destination_options(team: Team, others: list[Team]) -> list[tuple[str, str]]:
+    """What a team's work can be sent to: its members, another team, voicemail, a number."""
+    out = [("members", "The members"), ("voicemail", "Voicemail")]
+    out += [(f"team:{t.slug}", f"Team {t.name}") for t in others if t.id != team.id]
+    return out + [("number", "A phone number")]
+
+
+def destinations_in_words(team: Team) -> dict[str, str]:
+    """Where the team's work goes in each state, in words ("voicemail", "team support")."""
+    found = {s: assignment_log.destination_words(d) for s, d in teams.destinations(team).items()}
+    return {"in_office": "the members in line", **found}
+
+
+# --- The preview --------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Preview:
+    """What the hook would answer now for one kind of work; nothing is assigned."""
+
+    kind: str
+    who: str
+    reason: str
+    hunt: list[str]
+    said: str
+
+    @property
+    def title(self) -> str:
+        """The question this preview answers."""
+        return f"Next {self.kind}"
+
+
+def previews(session: Session, company: Company, team: Team, now: datetime) -> list[Preview]:
+    """The next lead and the next call for the team at `now`, each with its reason and trace."""
+    return [
+        _preview(assigner.preview(session, company, team=team.slug, kind=k, at=now)) for k in r.Kind
+    ]
+
+
+def _preview(answer: dict[str, Any]) -> Preview:
+    return Preview(
+        answer["kind"],
+        who_of(answer),
+        REASON_WORDS.get(answer["reason"], words(answer["reason"])),
+        [p["name"] for p in answer["hunt"]],
+        assignment_log.describe(answer),
+    )
+
+
+def who_of(answer: dict[str, Any]) -> str:
+    """Who or where an answer sent the work: the assignee's name or the destination."""
+    if answer.get("assignee"):
+        return str(answer["assignee"]["name"])
+    if answer.get("destination"):
+        return destination_label(answer["destination"])
+    return "Nobody"
+
+
+# --- The decision log ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class LogFilters:
+    """What the log is narrowed to (empty strings: everything)."""
+
+    team: str = ""
+    kind: str = ""
+    rep: str = ""
+    day: str = ""
+
+    def query(self, offset: int | None = None) -> dict[str, str]:
+        """The filters as query parameters, for links that keep them."""
+        found = {k: v for k, v in vars(self).items() if v}
+        return found if offset is None or offset <= 0 else {**found, "offset": str(offset)}
+
+    def checked(self) -> date | None:
+        """Check kind and day; answers the day, or Invalid naming the field."""
+        if self.kind and self.kind not in KIND_LABELS:
+            raise Invalid("kind", "Pick leads, calls or both.")
+        if not self.day:
+            return None
+        try:
+            return date.fromisoformat(self.day)
+        except ValueError:
+            raise Invalid("day", "Enter a date like 2026-03-09.") from None
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One answer of the log as the screen shows it."""
+
+    id: str
+    at: datetime
+    team: str
+    kind: str
+    external_id: str | None
+    who: str
+    reason: str
+    said: str
+    answer: dict[str, Any]
+
+    @property
+    def clock(self) -> str:
+        """The time of day, e.g. "14:05"."""
+        return self.at.strftime("%H:%M")
+
+
+def entry(answer: dict[str, Any], tz: ZoneInfo) -> Entry:
+    """A stored answer ready to show, its time in the company zone."""
+    at = datetime.fromisoformat(answer["created_at"]).astimezone(tz)
+    return Entry(
+        answer["id"],
+        at,
+        answer["team"],
+        answer["kind"],
+        answer.get("external_id"),
+        who_of(answer),
+        REASON_WORDS.get(answer["reason"], words(answer["reason"])),
+        assignment_log.describe(answer),
+        answer,
+    )
+
+
+def newest_first(
+    session: Session, company: Company, f: LogFilters, offset: int, limit: int = LOG_PAGE
+) -> tuple[list[Entry], bool]:
+    """A page of the log, newest first (the API pages oldest first), and whether more follow."""
+    day = f.checked()
+    if offset < 0:
+        raise Invalid("offset", "Use an offset of 0 or more.")
+    tz = h.zone(company.timezone)
+    q = select(Assignment.answer).where(Assignment.company_id == company.id)
+    if f.team:
+        q = q.where(Assignment.team_slug == f.team)
+    if f.kind:
+        q = q.where(Assignment.kind == f.kind)
+    if f.rep:
+        q = q.where(Assignment.assignee_id == f.rep)
+    if day is not None:
+        start = datetime.combine(day, time(0), tzinfo=tz)
+        end = datetime.combine(day + timedelta(days=1), time(0), tzinfo=tz)
+        q = q.where(col(Assignment.created_at) >= start, col(Assignment.created_at) < end)
+    q = q.order_by(col(Assignment.seq).desc()).offset(offset).limit(limit + 1)
+    found = list(session.exec(q))
+    return [entry(dict(a), tz) for a in found[:limit]], len(found) > limit
+
+
+def by_day(entries: list[Entry], today: date) -> list[tuple[str, list[Entry]]]:
+    """Entries grouped under their company-local day: "Today", "Yesterday", "Fri 6 Mar"."""
+    groups: list[tuple[str, list[Entry]]] = []
+    for e in entries:
+        d = e.at.date()
+        label = _day_label(d, today)
+        if groups and groups[-1][0] == label:
+            groups[-1][1].append(e)
+        else:
+            groups.append((label, [e]))
+    return groups
+
+
+def _day_label(d: date, today: date) -> str:
+    if d == today:
+        return "Today"
+    if d == today - timedelta(days=1):
+        return "Yesterday"
+    return d.strftime("%a %-d %b %Y" if d.year != today.year else "%a %-d %b")

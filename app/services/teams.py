@@ -1,0 +1,300 @@
+"""Teams: ordered members who take part or not, schedule, destinations, ring mode and PIN."""
+
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import delete
+from sqlmodel import Session, col, select
+
+from app.domain import routing as r
+from app.models import Company, Rep, Rotation, Team, TeamMember, Turn
+from app.services import security
+from app.services.accounts import check_hours, check_name, check_slug
+from app.services.errors import Invalid, NotFound, Refused
+
+STATES = ("lunch", "away", "vacation")
+DEFAULTS = {"lunch": r.MEMBERS, "away": r.VOICEMAIL, "vacation": r.VOICEMAIL}
+RINGS = ("sequence", "all")
+PIN = re.compile(r"[0-9]{4,8}")
+CLOSED: dict[str, list[list[str]]] = {
+    d: [] for d in ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+}
+
+
+@dataclass(frozen=True)
+class Member:
+    """A member as a team lists them: the rep, their place in the order, whether they take part."""
+
+    rep: Rep
+    position: int
+    taking_part: bool
+
+
+def get(session: Session, company: Company, slug: str) -> Team:
+    """The company's team with this slug; another company's teams are simply not found."""
+    team = _by_slug(session, company, slug)
+    if team is None:
+        raise NotFound(f"No team '{slug}'.")
+    return team
+
+
+def _by_slug(session: Session, company: Company, slug: str) -> Team | None:
+    q = select(Team).where(Team.company_id == company.id, Team.slug == slug)
+    return session.exec(q).first()
+
+
+def listing(session: Session, company: Company) -> list[Team]:
+    """The company's teams by name."""
+    q = select(Team).where(Team.company_id == company.id).order_by(Team.name, Team.slug)
+    return list(session.exec(q))
+
+
+def members_of(session: Session, team_ids: Sequence[str]) -> dict[str, list[Member]]:
+    """The active members of several teams in member order, by team (one query)."""
+    found: dict[str, list[Member]] = {tid: [] for tid in team_ids}
+    if not team_ids:
+        return found
+    q = (
+        select(TeamMember, Rep)
+        .join(Rep, col(Rep.id) == col(TeamMember.rep_id))
+        .where(col(TeamMember.team_id).in_(team_ids), col(Rep.active).is_(True))
+        .order_by(col(TeamMember.position))
+    )
+    for tm, rep in session.exec(q):
+        found[tm.team_id].append(Member(rep, tm.position, tm.taking_part))
+    return found
+
+
+def members(session: Session, team: Team) -> list[Member]:
+    """The team's active members in order (one query)."""
+    return members_of(session, [team.id])[team.id]
+
+
+def with_members(session: Session, company: Company) -> list[tuple[Team, list[Member]]]:
+    """Every team of the company by name, each with its members in order (two queries)."""
+    found = listing(session, company)
+    by_team = members_of(session, [t.id for t in found])
+    return [(t, by_team[t.id]) for t in found]
+
+
+def teams_of(session: Session, rep: Rep) -> list[tuple[Team, Member]]:
+    """The teams a rep belongs to, by name, with their membership (the Phone tab)."""
+    q = (
+        select(Team, TeamMember)
+        .join(TeamMember, col(TeamMember.team_id) == col(Team.id))
+        .where(TeamMember.rep_id == rep.id, Team.company_id == rep.company_id)
+        .order_by(Team.name)
+    )
+    return [(t, Member(rep, tm.position, tm.taking_part)) for t, tm in session.exec(q)]
+
+
+def destinations(team: Team) -> dict[str, dict[str, Any]]:
+    """The team's destination per state, as JSON."""
+    return {"lunch": team.dest_lunch, "away": team.dest_away, "vacation": team.dest_vacation}
+
+
+def team_targets(team: Team) -> list[str]:
+    """Slugs of the teams this team sends work to in any state."""
+    return [d["team"] for d in destinations(team).values() if d.get("type") == "team"]
+
+
+def member_json(m: Member) -> dict[str, Any]:
+    """The API shape of one member."""
+    return {"id": m.rep.id, "name": m.rep.name, "taking_part": m.taking_part}
+
+
+def as_json(team: Team, found: list[Member]) -> dict[str, Any]:
+    """The API shape of a team (the PIN is write-only: only whether one is set)."""
+    return {
+        "slug": team.slug,
+        "name": team.name,
+        "members": [m.rep.id for m in found],
+        "members_detail": [member_json(m) for m in found],
+        "schedule": team.schedule,
+        "destinations": destinations(team),
+        "ring": team.ring,
+        "pin_set": team.pin_hash is not None,
+    }
+
+
+def create(
+    session: Session,
+    company: Company,
+    *,
+    slug: str,
+    name: object,
+    now: datetime,
+    members: object = (),
+    schedule: object = None,
+    destinations: Mapping[str, object] | None = None,
+    ring: object = "sequence",
+    pin: object = None,
+) -> Team:
+    """Add a team; every field is checked before anything is stored."""
+    check_slug(slug)
+    if _by_slug(session, company, slug) is not None:
+        raise Invalid("slug", f"A team with slug '{slug}' already exists.")
+    team = Team(
+        company_id=company.id,
+        slug=slug,
+        name=check_name(name),
+        schedule=_schedule(schedule),
+        **_destinations(session, company, slug, destinations or {}, {}),
+        ring=_ring(ring),
+        pin_hash=_pin(pin),
+        created_at=now,
+    )
+    ids = _check_members(session, company, members)
+    session.add(team)
+    session.flush()
+    _place_members(session, team, ids)
+    return team
+
+
+def update(session: Session, company: Company, team: Team, changes: Mapping[str, Any]) -> Team:
+    """Change name, members, schedule, destinations, ring mode or PIN; bad input changes nothing."""
+    values: dict[str, Any] = {}
+    if "name" in changes:
+        values["name"] = check_name(changes["name"])
+    if "schedule" in changes:
+        values["schedule"] = _schedule(changes["schedule"])
+    if "destinations" in changes:
+        given = changes["destinations"]
+        values.update(_destinations(session, company, team.slug, given, destinations(team)))
+    if "ring" in changes:
+        values["ring"] = _ring(changes["ring"])
+    if "pin" in changes:
+        # A new PIN also ends any lock-out of the old one.
+        values.update(pin_hash=_pin(changes["pin"]), pin_failures=0, pin_window_start=None)
+        values["pin_locked_until"] = None
+    ids = _check_members(session, company, changes["members"]) if "members" in changes else None
+    for key, value in values.items():
+        setattr(team, key, value)
+    session.add(team)
+    if ids is not None:
+        _place_members(session, team, ids)
+    return team
+
+
+def remove(session: Session, company: Company, team: Team) -> None:
+    """Delete a team (its log stays); refused while another team sends work to it."""
+    senders = [t.slug for t in listing(session, company) if team.slug in team_targets(t)]
+    senders = [s for s in senders if s != team.slug]
+    if senders:
+        raise Refused(f"Team '{senders[0]}' sends work to '{team.slug}'; change that first.")
+    for model in (TeamMember, Turn, Rotation):
+        session.execute(delete(model).where(col(model.team_id) == team.id))
+    session.delete(team)
+
+
+def set_taking_part(session: Session, team: Team, rep: Rep, taking_part: bool) -> Member:
+    """A member stops or resumes taking part in the team's leads and calls."""
+    tm = session.get(TeamMember, (team.id, rep.id))
+    if tm is None or not rep.active:
+        raise NotFound(f"{rep.name} is not a member of {team.name}.")
+    tm.taking_part = bool(taking_part)
+    session.add(tm)
+    return Member(rep, tm.position, tm.taking_part)
+
+
+def _schedule(obj: object) -> dict[str, Any] | None:
+    """IN OFFICE and LUNCH hours, checked; None follows company hours with no lunch."""
+    if obj is None:
+        return None
+    if not isinstance(obj, Mapping) or "in_office" not in obj:
+        raise Invalid("schedule", "Give in_office hours (and lunch hours), or null.")
+    for key in obj:
+        if key not in ("in_office", "lunch"):
+            raise Invalid(f"schedule.{key}", "Only in_office and lunch hours go here.")
+    lunch = obj.get("lunch")
+    return {
+        "in_office": check_hours(obj["in_office"], "schedule.in_office").to_json(),
+        "lunch": CLOSED if lunch is None else check_hours(lunch, "schedule.lunch").to_json(),
+    }
+
+
+def _destinations(
+    session: Session,
+    company: Company,
+    slug: str,
+    given: Mapping[str, object],
+    current: Mapping[str, object],
+) -> dict[str, dict[str, str]]:
+    """Destination columns: given, else current, else default; unknown teams and loops refused."""
+    for key in given:
+        if key not in STATES:
+            raise Invalid(f"destinations.{key}", "Use lunch, away or vacation.")
+    found: dict[str, r.Destination] = {}
+    for state in STATES:
+        obj = given.get(state, current.get(state) or DEFAULTS[state].to_json())
+        try:
+            found[state] = r.Destination.from_json(obj, f"destinations.{state}")
+        except r.RoutingError as exc:
+            raise Invalid(exc.field, exc.message.capitalize() + ".") from exc
+    _check_team_targets(session, company, slug, found)
+    return {f"dest_{state}": d.to_json() for state, d in found.items()}
+
+
+def _check_team_targets(
+    session: Session, company: Company, slug: str, found: Mapping[str, r.Destination]
+) -> None:
+    """Team destinations must name a team of the company and must not lead back in a loop."""
+    others = [t for t in listing(session, company) if t.slug != slug]
+    known = {t.slug for t in others} | {slug}
+    for state, d in found.items():
+        if d.team is not None and d.team not in known:
+            raise Invalid(f"destinations.{state}.team", f"No team '{d.team}'.")
+    edges = {t.slug: team_targets(t) for t in others}
+    edges[slug] = [d.team for d in found.values() if d.team is not None]
+    loop = r.find_team_loop(slug, edges)
+    if loop is not None:
+        raise Refused(f"Team destinations would loop: {' → '.join(loop)}.")
+
+
+def _check_members(session: Session, company: Company, ids: object) -> list[str]:
+    """Rep ids in order: each an active rep of the company, each once."""
+    if not isinstance(ids, list | tuple) or not all(isinstance(i, str) for i in ids):
+        raise Invalid("members", "Give a list of rep ids.")
+    reps = {}
+    if ids:
+        reps = {rep.id: rep for rep in session.exec(select(Rep).where(col(Rep.id).in_(ids)))}
+    seen: set[str] = set()
+    for i, rep_id in enumerate(ids):
+        rep = reps.get(rep_id)
+        if rep is None or rep.company_id != company.id or not rep.active:
+            raise Invalid(f"members[{i}]", f"No active rep with id '{rep_id}' in this company.")
+        if rep_id in seen:
+            raise Invalid(f"members[{i}]", f"{rep.name} is listed twice.")
+        seen.add(rep_id)
+    return list(ids)
+
+
+def _place_members(session: Session, team: Team, ids: list[str]) -> None:
+    """Store the member order; members who stay keep their taking-part choice."""
+    q = select(TeamMember).where(TeamMember.team_id == team.id)
+    existing = {tm.rep_id: tm for tm in session.exec(q)}
+    for rep_id, tm in existing.items():
+        if rep_id not in ids:
+            session.delete(tm)
+    for position, rep_id in enumerate(ids):
+        tm = existing.get(rep_id) or TeamMember(team_id=team.id, rep_id=rep_id, position=position)
+        tm.position = position
+        session.add(tm)
+
+
+def _ring(ring: object) -> str:
+    if ring not in RINGS:
+        raise Invalid("ring", "Use 'sequence' (one by one) or 'all' (all at once).")
+    return str(ring)
+
+
+def _pin(pin: object) -> str | None:
+    """The Argon2id hash of a 4–8 digit PIN; None removes the PIN."""
+    if pin is None:
+        return None
+    if not isinstance(pin, str) or not PIN.fullmatch(pin):
+        raise Invalid("pin", "Use 4 to 8 digits.")
+    return security.hash_password(pin)

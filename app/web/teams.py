@@ -1,0 +1,333 @@
+"""Managers: teams (members, hours, routing, PIN, overrides, a preview) and the decision log."""
+
+from typing import Any
+
+from litestar import Controller
+from litestar.response import Redirect, Template
+
+from app.domain import hours as h
+from app.models import Team
+from app.services import assignment_log, reps, schedule, team_state, teams
+from app.services import team_views as tv
+from app.services.errors import Invalid, NotFound, Refused
+from app.web.common import page, web_get, web_post
+from app.web.schedule import Ctx, HoursView, edit_hours, hours_view
+from app.web.schedule_forms import MultiForm, hours_errors, one, rows_from_form, rows_from_hours
+from app.web.schedule_settings import MANAGER_CTX
+
+STATES = {"lunch": "At lunch", "away": "Away", "vacation": "On vacation"}
+HOURS = {"in_office": ("in-office", "In office hours"), "lunch": ("lunch", "Lunch hours")}
+OVERRIDES = ("in_office", "lunch", "away", "vacation")
+
+
+def _editor(c: Ctx, team: Team, part: str, **kw: Any) -> HoursView:
+    """The weekly hours editor of the team's IN OFFICE or LUNCH hours."""
+    stored = team.schedule or {"in_office": c.company.hours, "lunch": teams.CLOSED}
+    kw.setdefault("rows", rows_from_hours(stored[part]))
+    action = f"/teams/{team.slug}/hours/{part}"
+    view = hours_view(
+        c.company, c.now, id=HOURS[part][0], action=action, tz=c.company.timezone, **kw
+    )
+    view.title = HOURS[part][1]  # type: ignore[attr-defined]  # read by teams/_hours.html
+    return view
+
+
+def _routing(team: Team, form: dict[str, Any] | None) -> list[dict[str, str]]:
+    """Each state's destination as the routing form shows it: posted values, else stored ones."""
+    out = []
+    for state, legend in STATES.items():
+        choice, number = tv.destination_choice(teams.destinations(team)[state])
+        if form is not None:
+            choice, number = one(form, f"{state}_to"), one(form, f"{state}_number")
+        out.append({"state": state, "legend": legend, "choice": choice, "number": number})
+    return out
+
+
+def _team_context(c: Ctx, team: Team, **views: Any) -> dict[str, Any]:
+    """Everything the team page shows; `views` replaces a part (a draft, a form with errors)."""
+    form = views.pop("form", None)
+    ctx: dict[str, Any] = {
+        "team": team,
+        "state": tv.state_view(c.db, c.company, team, c.now),
+        "previews": tv.previews(c.db, c.company, team, c.now),
+        "members": tv.member_rows(c.db, c.company, team, c.now),
+        "addable": [(rep.id, rep.name) for rep in tv.addable(c.db, c.company, team)],
+        "routing": _routing(team, form),
+        "ring": one(form, "ring") if form else team.ring,
+        "options": tv.destination_options(team, teams.listing(c.db, c.company)),
+        "goes": tv.destinations_in_words(team),
+        "state_labels": tv.STATE_LABELS,
+        "state_tones": tv.STATE_TONES,
+        "company_hours": schedule.hours_summary(c.company.hours),
+        "errors": {},
+        "notice": {},
+        "form": form or {},
+    }
+    if team.schedule is not None:
+        ctx["editors"] = [_editor(c, team, part) for part in HOURS]
+    ctx.update(views)
+    return ctx
+
+
+def _base(c: Ctx, here: str) -> dict[str, Any]:
+    return {"user": c.user, "company": c.company, "active_tab": "team", "here": here}
+
+
+def _field(error: str) -> str:
+    """The form field a service error names: "destinations.lunch.number" → "lunch_number"."""
+    parts = error.split(".")
+    if parts[0] == "destinations" and len(parts) > 1:
+        return f"{parts[1]}_number" if parts[-1] == "number" else f"{parts[1]}_to"
+    return "rep" if error.startswith("members") else error
+
+
+class TeamsController(Controller):
+    dependencies = MANAGER_CTX
+
+    def _team(self, c: Ctx, slug: str) -> Team:
+        return teams.get(c.db, c.company, slug)
+
+    def _answer(
+        self, c: Ctx, team: Team, section: str, status_code: int = 200, **views: Any
+    ) -> Template | Redirect:
+        """After a change: redirect (no JS), else the changed section and the state beside it."""
+        if not c.htmx and status_code == 200 and not views.pop("draft", False):
+            return Redirect(f"/teams/{team.slug}#{section}", status_code=303)
+        views.pop("draft", None)
+        ctx = {**_base(c, "teams"), **_team_context(c, team, **views)}
+        if c.htmx:
+            return page(c.request, "teams/_fragment.html", status_code, section=section, **ctx)
+        return page(c.request, "teams/team.html", status_code, **ctx)
+
+    def _failed(
+        self, c: Ctx, team: Team, section: str, exc: Exception, **views: Any
+    ) -> Template | Redirect:
+        """A refused change: nothing stored, the message beside the field."""
+        c.db.rollback()
+        if isinstance(exc, Invalid):
+            return self._answer(
+                c, team, section, 422, errors={_field(exc.field): exc.message}, **views
+            )
+        return self._answer(c, team, section, 409, errors=views.pop("errors"), **views)
+
+    def _list(self, c: Ctx, status_code: int = 200, **ctx: Any) -> Template:
+        rows = tv.team_rows(c.db, c.company, c.now)
+        ctx.setdefault("errors", {})
+        ctx.setdefault("form", {})
+        return page(
+            c.request, "teams/index.html", status_code, rows=rows, **_base(c, "teams"), **ctx
+        )
+
+    @web_get("/teams")
+    def index(self, c: Ctx) -> Template:
+        """Every team with its state now, member count and next change; a form for a new one."""
+        return self._list(c)
+
+    @web_post("/teams")
+    def create(self, c: Ctx, data: MultiForm) -> Template | Redirect:
+        """Add a team (slug and name); everything else is set on its page."""
+        form = {"slug": one(data, "slug").lower(), "name": one(data, "name")}
+        try:
+            team = teams.create(c.db, c.company, slug=form["slug"], name=form["name"], now=c.now)
+        except Invalid as exc:
+            c.db.rollback()
+            return self._list(c, 422, errors={exc.field: exc.message}, form=form)
+        return Redirect(f"/teams/{team.slug}", status_code=303)
+
+    @web_get("/teams/{slug:str}")
+    def team_page(self, c: Ctx, slug: str) -> Template:
+        """A team: state and override, the preview, members, routing, hours, PIN."""
+        team = self._team(c, slug)
+        ctx = {**_base(c, "teams"), **_team_context(c, team)}
+        if c.wants("now"):
+            return page(c.request, "teams/_now.html", **ctx)
+        return page(c.request, "teams/team.html", **ctx)
+
+    @web_post("/teams/{slug:str}/override")
+    def override(self, c: Ctx, slug: str, data: MultiForm) -> Template | Redirect:
+        """In office, Lunch or Away until the next change of schedule, Vacation until cleared."""
+        team, state = self._team(c, slug), one(data, "state")
+        if state == "schedule":
+            team_state.clear_override(c.db, c.company, team, c.now)
+            return self._answer(c, team, "now", notice={"now": "Back to schedule."})
+        try:
+            team_state.set_override(c.db, c.company, team, state, c.now)
+        except Invalid as exc:
+            return self._failed(c, team, "now", exc)
+        return self._answer(c, team, "now", notice={"now": f"{tv.STATE_LABELS[state]} now."})
+
+    @web_post("/teams/{slug:str}/members")
+    def add_member(self, c: Ctx, slug: str, data: MultiForm) -> Template | Redirect:
+        """Add a person at the end of the member order."""
+        team, rep_id = self._team(c, slug), one(data, "rep")
+        order = [m.rep.id for m in teams.members(c.db, team)]
+        try:
+            if not rep_id:
+                raise Invalid("rep", "Pick a person to add.")
+            teams.update(c.db, c.company, team, {"members": [*order, rep_id]})
+        except Invalid as exc:
+            return self._failed(c, team, "members", exc)
+        return self._answer(c, team, "members", notice={"members": "Member added."})
+
+    def _member_order(self, c: Ctx, team: Team, rep_id: str) -> list[str]:
+        order = [m.rep.id for m in teams.members(c.db, team)]
+        if rep_id not in order:
+            raise NotFound("No such member.")
+        return order
+
+    @web_post("/teams/{slug:str}/members/{rep_id:str}/move")
+    def move_member(self, c: Ctx, slug: str, rep_id: str, data: MultiForm) -> Template | Redirect:
+        """Move a member one place up or down (member order breaks ties in the rotation)."""
+        team = self._team(c, slug)
+        order = self._member_order(c, team, rep_id)
+        try:
+            changed = tv.moved(order, rep_id, one(data, "direction"))
+        except Invalid as exc:
+            return self._failed(c, team, "members", exc)
+        teams.update(c.db, c.company, team, {"members": changed})
+        return self._answer(c, team, "members")
+
+    @web_post("/teams/{slug:str}/members/{rep_id:str}/remove")
+    def remove_member(self, c: Ctx, slug: str, rep_id: str) -> Template | Redirect:
+        """Take a person out of the team (their log entries stay)."""
+        team = self._team(c, slug)
+        order = self._member_order(c, team, rep_id)
+        teams.update(c.db, c.company, team, {"members": [i for i in order if i != rep_id]})
+        return self._answer(c, team, "members", notice={"members": "Member removed."})
+
+    @web_post("/teams/{slug:str}/members/{rep_id:str}/taking-part")
+    def taking_part(self, c: Ctx, slug: str, rep_id: str, data: MultiForm) -> Template | Redirect:
+        """A member stops or resumes taking part in the team's leads and calls."""
+        team = self._team(c, slug)
+        rep = reps.get(c.db, c.company, rep_id)
+        teams.set_taking_part(c.db, team, rep, one(data, "taking_part") == "1")
+        return self._answer(c, team, "members")
+
+    @web_post("/teams/{slug:str}/routing")
+    def routing(self, c: Ctx, slug: str, data: MultiForm) -> Template | Redirect:
+        """Where work goes at lunch, when away and on vacation, and how calls ring."""
+        team = self._team(c, slug)
+        if one(data, "draft"):  # a choice changed: show the form for it (a number input or not)
+            return self._answer(c, team, "routing", draft=True, form=data)
+        dests = {
+            s: tv.destination_from_form(one(data, f"{s}_to"), one(data, f"{s}_number"))
+            for s in STATES
+        }
+        try:
+            teams.update(c.db, c.company, team, {"destinations": dests, "ring": one(data, "ring")})
+        except Refused as exc:
+            looped = next((s for s, d in dests.items() if d["type"] == "team"), "lunch")
+            return self._failed(
+                c, team, "routing", exc, errors={f"{looped}_to": str(exc)}, form=data
+            )
+        except Invalid as exc:
+            return self._failed(c, team, "routing", exc, form=data)
+        return self._answer(c, team, "routing", notice={"routing": "Routing saved."})
+
+    @web_post("/teams/{slug:str}/schedule")
+    def schedule_mode(self, c: Ctx, slug: str, data: MultiForm) -> Template | Redirect:
+        """Follow company hours, or start the team's own hours from them (no lunch yet)."""
+        team = self._team(c, slug)
+        custom = one(data, "mode") == "custom"
+        hours = {"in_office": c.company.hours, "lunch": teams.CLOSED} if custom else None
+        if custom != (team.schedule is not None):
+            teams.update(c.db, c.company, team, {"schedule": hours})
+        said = "Set the team's hours below." if custom else "Following company hours."
+        return self._answer(c, team, "schedule", notice={"schedule": said})
+
+    @web_post("/teams/{slug:str}/hours/{part:str}")
+    def hours(self, c: Ctx, slug: str, part: str, data: MultiForm) -> Template | Redirect:
+        """Edit IN OFFICE or LUNCH hours: open or close a day, add or remove intervals, save."""
+        team = self._team(c, slug)
+        if part not in HOURS:
+            raise NotFound("No such hours.")
+        rows, errors, notice = rows_from_form(data), {}, None
+        try:
+            action, hours = edit_hours(rows, data)
+            if action == "save":
+                current = team.schedule or {"in_office": c.company.hours, "lunch": teams.CLOSED}
+                teams.update(c.db, c.company, team, {"schedule": {**current, part: hours}})
+                notice = "Hours saved."
+        except Invalid as exc:
+            c.db.rollback()
+            errors = {exc.field: exc.message}
+        editor = _editor(c, team, part, rows=rows, errors=hours_errors(errors), notice=notice)
+        status_code = 422 if errors else 200
+        editors = [editor if p == part else _editor(c, team, p) for p in HOURS]
+        if c.htmx:
+            ctx = {**_base(c, "teams"), **_team_context(c, team), "hv": editor}
+            return page(c.request, "teams/_fragment.html", status_code, section="hours", **ctx)
+        if notice:
+            return Redirect(f"/teams/{team.slug}#{HOURS[part][0]}", status_code=303)
+        return self._answer(c, team, "schedule", status_code, draft=True, editors=editors)
+
+    @web_post("/teams/{slug:str}/pin")
+    def pin(self, c: Ctx, slug: str, data: MultiForm) -> Template | Redirect:
+        """Set or remove the PIN a phone system overrides the team's state with."""
+        team = self._team(c, slug)
+        clear = one(data, "clear") == "1"
+        try:
+            teams.update(c.db, c.company, team, {"pin": None if clear else one(data, "pin")})
+        except Invalid as exc:
+            return self._failed(c, team, "pin", exc)
+        return self._answer(c, team, "pin", notice={"pin": "PIN removed." if clear else "PIN set."})
+
+    @web_get("/teams/{slug:str}/delete")
+    def confirm_delete(self, c: Ctx, slug: str) -> Template:
+        """Ask before deleting a team."""
+        return page(c.request, "teams/delete.html", team=self._team(c, slug), **_base(c, "teams"))
+
+    @web_post("/teams/{slug:str}/delete")
+    def delete(self, c: Ctx, slug: str) -> Template | Redirect:
+        """Delete a team (its log stays); refused while another team sends work to it."""
+        team = self._team(c, slug)
+        try:
+            teams.remove(c.db, c.company, team)
+        except Refused as exc:
+            c.db.rollback()
+            ctx = {**_base(c, "teams"), "team": team, "problem": str(exc)}
+            return page(c.request, "teams/delete.html", 409, **ctx)
+        return Redirect("/teams", status_code=303)
+
+    @web_get("/log")
+    def log(self, c: Ctx) -> Template:
+        """The decision log, newest first, by team, kind, rep and company-local day."""
+        q = c.request.query_params
+        f = tv.LogFilters(q.get("team", ""), q.get("kind", ""), q.get("rep", ""), q.get("day", ""))
+        offset = int(q["offset"]) if q.get("offset", "").isdigit() else 0
+        errors: dict[str, str] = {}
+        try:
+            entries, more = tv.newest_first(c.db, c.company, f, offset)
+        except Invalid as exc:
+            entries, more, errors = [], False, {exc.field: exc.message}
+        today = c.now.astimezone(h.zone(c.company.timezone)).date()
+        found = teams.listing(c.db, c.company)
+        ctx = {
+            **_base(c, "log"),
+            "f": f,
+            "days": tv.by_day(entries, today),
+            "offset": offset,
+            "more": more,
+            "errors": errors,
+            "team_names": {t.slug: t.name for t in found},
+            "team_options": [(t.slug, t.name) for t in found],
+            "people": [(rep.id, rep.name) for rep in reps.listing(c.db, c.company)],
+        }
+        name = "log/_entries.html" if c.wants("log-entries") else "log/index.html"
+        return page(c.request, name, 422 if errors else 200, **ctx)
+
+    @web_get("/log/{assignment_id:str}")
+    def log_entry(self, c: Ctx, assignment_id: str) -> Template:
+        """One decision with its full trace."""
+        answer = assignment_log.get(c.db, c.company, assignment_id)
+        e = tv.entry(answer, h.zone(c.company.timezone))
+        names = {t.slug: t.name for t in teams.listing(c.db, c.company)}
+        return page(
+            c.request,
+            "log/entry.html",
+            e=e,
+            team_names=names,
+            dest_label=tv.destination_label,
+            words=tv.words,
+            **_base(c, "log"),
+        )

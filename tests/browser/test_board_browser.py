@@ -1,0 +1,124 @@
+"""The live board in Chromium: a status change through the API shows within a second, also when
+it went through another worker (PostgreSQL LISTEN/NOTIFY carries the event between them)."""
+
+import statistics
+import time
+from pathlib import Path
+
+import httpx
+import pytest
+
+from tests.browser.conftest import PHONE, sign_in
+from tests.conftest import must_run, postgres_reachable
+from tests.live import Server, postgres_database, run_cli, server_env
+
+LAPTOP = {"width": 1280, "height": 800}
+BUDGET_MS = 1000
+RIYA = "+12125550106"  # a demo rep nobody else's browser test touches
+LATENCIES: dict[str, list[float]] = {}
+
+WATCH = """(id) => {
+  window.__seen = {};
+  const board = document.getElementById("board");
+  const check = () => {
+    const card = document.getElementById("rep-" + id);
+    const found = card && card.textContent.match(/latency-(\\d+)/);
+    if (found && !(found[1] in window.__seen)) window.__seen[found[1]] = Date.now();
+  };
+  new MutationObserver(check).observe(board, {childList: true, subtree: true, characterData: true});
+}"""
+CONNECTED = (
+    "() => { const el = document.getElementById('board-live');"
+    " const data = el && el['htmx-internal-data'];"
+    " return !!(data && data.sseEventSource && data.sseEventSource.readyState === 1); }"
+)
+
+
+def admin_token(env: dict[str, str]) -> str:
+    out = run_cli(
+        env, "token", "create", "--org", "demo", "--name", "board-test", "--scope", "admin"
+    )
+    return out.split()[-1]
+
+
+def rep_id(url: str, token: str, phone: str = RIYA) -> str:
+    r = httpx.get(
+        url + "/api/v1/reps", params={"phone": phone}, headers={"Authorization": f"Bearer {token}"}
+    )
+    assert r.status_code == 200, r.text
+    return str(r.json()[0]["id"])
+
+
+def open_board(browser, url: str, viewport: dict[str, int], rep: str):  # type: ignore[no-untyped-def]
+    """A manager's browser on the board, connected to the event stream, watching one rep."""
+    context = browser.new_context(viewport=viewport, base_url=url)
+    page = context.new_page()
+    sign_in(page, "manager@demo.ondeck.app")
+    page.goto("/team")
+    page.wait_for_function(CONNECTED, timeout=10_000)
+    page.evaluate(WATCH, rep)
+    return context, page
+
+
+def change_and_time(page, url: str, token: str, rep: str, k: int) -> float:  # type: ignore[no-untyped-def]
+    """Change the rep's note through the API (a fresh connection) and time it to the browser."""
+    started = time.time() * 1000
+    with httpx.Client(headers={"Authorization": f"Bearer {token}"}) as api:
+        r = api.put(
+            f"{url}/api/v1/reps/{rep}/status", json={"status": "busy", "note": f"latency-{k}"}
+        )
+    assert r.status_code == 200, r.text
+    page.wait_for_function(f"() => window.__seen && window.__seen['{k}']", timeout=5_000)
+    return float(page.evaluate(f"window.__seen['{k}']")) - started
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("viewport", [PHONE, LAPTOP], ids=["390x844", "1280x800"])
+def test_board_shows_an_api_status_change_within_a_second(browser, demo_server, viewport):
+    token = admin_token(demo_server.env)
+    rep = rep_id(demo_server.url, token)
+    context, page = open_board(browser, demo_server.url, viewport, rep)
+    try:
+        taken = [change_and_time(page, demo_server.url, token, rep, k) for k in range(1, 8)]
+        card = page.locator(f"#rep-{rep}")
+        assert "Busy" in card.inner_text() and "latency-7" in card.inner_text()
+        shot = Path(demo_server.env["ONDECK_SESSION_DIR"]).parent / f"board-{viewport['width']}.png"
+        page.screenshot(path=str(shot), full_page=True)
+    finally:
+        context.close()
+    LATENCIES[f"one worker, {viewport['width']}x{viewport['height']}"] = taken
+    assert max(taken) < BUDGET_MS, taken
+
+
+@pytest.mark.browser
+@pytest.mark.postgres
+def test_board_updates_arrive_when_the_change_went_through_another_worker(browser, tmp_path):
+    if not postgres_reachable():
+        must_run("PostgreSQL is not reachable (two workers share events through it)")
+    with postgres_database() as url:
+        env = server_env(url, tmp_path)
+        run_cli(env, "demo")
+        token = admin_token(env)
+        server = Server(env, workers=2)
+        try:
+            rep = rep_id(server.url, token)
+            context, page = open_board(browser, server.url, PHONE, rep)
+            try:
+                # Each change is a new connection, so the workers share them out: with 12 the
+                # chance that none reached the other worker is 1 in 4096.
+                taken = [change_and_time(page, server.url, token, rep, k) for k in range(1, 13)]
+            finally:
+                context.close()
+        finally:
+            server.stop()
+    LATENCIES["two workers, PostgreSQL, 390x844"] = taken
+    assert max(taken) < BUDGET_MS, taken
+
+
+def teardown_module() -> None:
+    """Print the measured event latency (API change → browser update) for the report."""
+    for name, taken in LATENCIES.items():
+        print(
+            f"\nboard event latency ({name}): median {statistics.median(taken):.0f} ms,"
+            f" max {max(taken):.0f} ms over {len(taken)} changes"
+        )
