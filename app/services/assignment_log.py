@@ -52,7 +52,7 @@ def listing(
         end = datetime.combine(day + timedelta(days=1), time(0), tzinfo=start.tzinfo)
         q = q.where(col(Assignment.created_at) >= start, col(Assignment.created_at) < end)
     q = q.order_by(col(Assignment.seq)).offset(offset).limit(limit)
-    return list(session.exec(q))
+    return [dict(answer) for answer in session.exec(q)]
 
 
 def get(session: Session, company: Company, assignment_id: str) -> dict[str, Any]:
@@ -72,7 +72,7 @@ def recent_for(session: Session, rep: Rep, limit: int = 10) -> list[dict[str, An
         .order_by(col(Assignment.seq).desc())
         .limit(limit)
     )
-    return list(session.exec(q))
+    return [dict(answer) for answer in session.exec(q)]
 
 
 def decision_of(answer: dict[str, Any]) -> r.Decision:

@@ -8,7 +8,9 @@ from sqlmodel import Session, col, select
 
 from app.domain import hours as h
 from app.domain import presence as p
-from app.models import Company, Rep, TeamMember
+from app.domain import routing as r
+from app.models import Company, Rep, Team, TeamMember
+from app.services import assignment_log, profiles, team_state, teams
 from app.services import availability as avail
 from app.services import presence as presence_service
 from app.services.errors import Invalid
@@ -26,6 +28,16 @@ class Mate:
 
 
 @dataclass(frozen=True)
+class MyTeam:
+    """One of my teams: its state, whether I take part, and my place in line."""
+
+    team: Team
+    taking_part: bool
+    state: r.StateAt
+    lines: list[str]
+
+
+@dataclass(frozen=True)
 class PhoneView:
     """Everything the Phone tab renders."""
 
@@ -35,6 +47,9 @@ class PhoneView:
     where: str
     mates: list[Mate]
     tz: ZoneInfo
+    teams: list[MyTeam]
+    recent: list[tuple[dict[str, object], str]]
+    profiles: profiles.Panel
 
 
 def local(t: datetime | None, tz: ZoneInfo, now: datetime) -> str:
@@ -74,12 +89,32 @@ def teammates(session: Session, me: Rep) -> list[Rep]:
     return mates or list(session.exec(q.order_by(Rep.name)))
 
 
+def my_teams(session: Session, company: Company, me: Rep, now: datetime) -> list[MyTeam]:
+    """My teams with their state and my place in line for leads and calls."""
+    places = assignment_log.places(session, company, me, now)
+    return [
+        MyTeam(team, member.taking_part, team_state.state_at(session, company, team, now),
+               [assignment_log.place_words(pl) for pl in places if pl.team.id == team.id])
+        for team, member in teams.teams_of(session, me)
+    ]
+
+
+def recent(session: Session, me: Rep, tz: ZoneInfo, now: datetime) -> list[tuple[dict, str]]:
+    """My last five assignments with their local time."""
+    return [(a, local(datetime.fromisoformat(str(a["created_at"])), tz, now))
+            for a in assignment_log.recent_for(session, me, 5)]
+
+
 def view(session: Session, company: Company, me: Rep, now: datetime) -> PhoneView:
     """Build the Phone tab for `me` at `now`."""
     tz = h.zone(me.timezone)
     a = avail.rep_availability(session, company, me, now)
-    mates = [Mate(r, presence_service.read(r, now)) for r in teammates(session, me)]
-    return PhoneView(me, presence_service.read(me, now), a, where_sentence(a, tz, now), mates, tz)
+    mates = [Mate(m, presence_service.read(m, now)) for m in teammates(session, me)]
+    return PhoneView(
+        me, presence_service.read(me, now), a, where_sentence(a, tz, now), mates, tz,
+        my_teams(session, company, me, now), recent(session, me, tz, now),
+        profiles.panel(session, me, now),
+    )
 
 
 def until_from_form(

@@ -60,7 +60,7 @@ def set_override(
 ) -> r.StateAt:
     """Override the team's state: VACATION stays until cleared, others end at the next boundary."""
     try:
-        wanted = r.TeamState(state)
+        wanted = r.TeamState(str(state))
     except ValueError:
         raise Invalid("state", "Use in_office, lunch, away or vacation.") from None
     sched = schedule_of(team, company, holidays_around(session, company, now))

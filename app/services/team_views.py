@@ -28,7 +28,6 @@ REASON_WORDS = {
     **assignment_log.TEAM_WORDS,
 }
 KIND_LABELS = {"lead": "Lead", "call": "Call"}
-RING_LABELS = {"sequence": "One by one", "all": "All at once"}
 LOG_PAGE = 25
 _NOT_DIALLED = re.compile(r"[\s().-]")  # what people type inside a phone number
 
@@ -38,14 +37,10 @@ def words(reason: str) -> str:
     return reason.replace("_", " ")
 
 
-def capital(text: str) -> str:
-    """The text with its first letter upper-cased ("voicemail" → "Voicemail")."""
-    return text[:1].upper() + text[1:]
-
-
 def destination_label(dest: dict[str, Any]) -> str:
     """A destination as a label: "The members", "Voicemail", "Team support", "+15551234567"."""
-    return capital(assignment_log.destination_words(dest))
+    text = assignment_log.destination_words(dest)
+    return text[:1].upper() + text[1:]
 
 
 # --- Team state ---------------------------------------------------------------------------------
@@ -128,15 +123,12 @@ class MemberRow:
     reason: str
 
     @property
-    def initials(self) -> str:
-        """Up to two initials for the avatar."""
-        return "".join(part[0] for part in self.rep.name.split()[:2]).upper()
-
-    @property
     def standing(self) -> str:
         """Where the member stands for routing now, in words."""
         if not self.taking_part:
             return "Not taking part"
+        if self.reason.startswith("team_"):  # the team is not routing to its members now
+            return "Taking part"
         return "In line" if self.eligible else f"Skipped now: {words(self.reason)}"
 
 
@@ -218,11 +210,6 @@ class Preview:
     reason: str
     hunt: list[str]
     said: str
-
-    @property
-    def title(self) -> str:
-        """The question this preview answers."""
-        return f"Next {self.kind}"
 
 
 def previews(session: Session, company: Company, team: Team, now: datetime) -> list[Preview]:
@@ -359,3 +346,13 @@ def _day_label(d: date, today: date) -> str:
     if d == today - timedelta(days=1):
         return "Yesterday"
     return d.strftime("%a %-d %b %Y" if d.year != today.year else "%a %-d %b")
+
+
+def log_choices(session: Session, company: Company) -> dict[str, Any]:
+    """What the log's filters offer, and team names by slug for its entries."""
+    found = teams.listing(session, company)
+    return {
+        "team_names": {t.slug: t.name for t in found},
+        "team_options": [(t.slug, t.name) for t in found],
+        "people": [(rep.id, rep.name) for rep in reps.listing(session, company)],
+    }

@@ -222,7 +222,7 @@ def _destinations(
     slug: str,
     given: Mapping[str, object],
     current: Mapping[str, object],
-) -> dict[str, dict[str, str]]:
+) -> dict[str, Any]:
     """Destination columns: given, else current, else default; unknown teams and loops refused."""
     for key in given:
         if key not in STATES:

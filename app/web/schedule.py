@@ -14,7 +14,7 @@ from app.domain import hours as h
 from app.models import Company, Rep
 from app.services import calendar_feed as feed
 from app.services import reps, schedule
-from app.services.errors import Invalid, NotFound, Refused
+from app.services.errors import Invalid, Refused
 from app.settings import Settings
 from app.web.common import SIGNED_IN, page, web_get, web_post
 from app.web.schedule_forms import (
@@ -149,10 +149,10 @@ def post_time_off(c: Ctx, rep: Rep, data: dict[str, Any], **where: str) -> TimeO
 
 
 def delete_time_off(c: Ctx, rep: Rep, time_off_id: str) -> str | None:
-    """Remove time off; answers why not when it cannot be removed."""
+    """Remove time off; answers why not when it has ended (someone else's is not found: 404)."""
     try:
         schedule.remove_time_off(c.db, rep, time_off_id, c.now)
-    except (NotFound, Refused) as exc:
+    except Refused as exc:
         return str(exc)
     return None
 

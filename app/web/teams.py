@@ -16,8 +16,7 @@ from app.web.schedule_forms import MultiForm, hours_errors, one, rows_from_form,
 from app.web.schedule_settings import MANAGER_CTX
 
 STATES = {"lunch": "At lunch", "away": "Away", "vacation": "On vacation"}
-HOURS = {"in_office": ("in-office", "In office hours"), "lunch": ("lunch", "Lunch hours")}
-OVERRIDES = ("in_office", "lunch", "away", "vacation")
+HOURS = {"in_office": "in-office", "lunch": "lunch"}  # the editors' element ids
 
 
 def _editor(c: Ctx, team: Team, part: str, **kw: Any) -> HoursView:
@@ -25,11 +24,7 @@ def _editor(c: Ctx, team: Team, part: str, **kw: Any) -> HoursView:
     stored = team.schedule or {"in_office": c.company.hours, "lunch": teams.CLOSED}
     kw.setdefault("rows", rows_from_hours(stored[part]))
     action = f"/teams/{team.slug}/hours/{part}"
-    view = hours_view(
-        c.company, c.now, id=HOURS[part][0], action=action, tz=c.company.timezone, **kw
-    )
-    view.title = HOURS[part][1]  # type: ignore[attr-defined]  # read by teams/_hours.html
-    return view
+    return hours_view(c.company, c.now, id=HOURS[part], action=action, tz=c.company.timezone, **kw)
 
 
 def _routing(team: Team, form: dict[str, Any] | None) -> list[dict[str, str]]:
@@ -154,7 +149,7 @@ class TeamsController(Controller):
             team_state.set_override(c.db, c.company, team, state, c.now)
         except Invalid as exc:
             return self._failed(c, team, "now", exc)
-        return self._answer(c, team, "now", notice={"now": f"{tv.STATE_LABELS[state]} now."})
+        return self._answer(c, team, "now", notice={"now": f"Set to {tv.STATE_LABELS[state]}."})
 
     @web_post("/teams/{slug:str}/members")
     def add_member(self, c: Ctx, slug: str, data: MultiForm) -> Template | Redirect:
@@ -258,7 +253,7 @@ class TeamsController(Controller):
             ctx = {**_base(c, "teams"), **_team_context(c, team), "hv": editor}
             return page(c.request, "teams/_fragment.html", status_code, section="hours", **ctx)
         if notice:
-            return Redirect(f"/teams/{team.slug}#{HOURS[part][0]}", status_code=303)
+            return Redirect(f"/teams/{team.slug}#{HOURS[part]}", status_code=303)
         return self._answer(c, team, "schedule", status_code, draft=True, editors=editors)
 
     @web_post("/teams/{slug:str}/pin")
@@ -301,33 +296,16 @@ class TeamsController(Controller):
         except Invalid as exc:
             entries, more, errors = [], False, {exc.field: exc.message}
         today = c.now.astimezone(h.zone(c.company.timezone)).date()
-        found = teams.listing(c.db, c.company)
-        ctx = {
-            **_base(c, "log"),
-            "f": f,
-            "days": tv.by_day(entries, today),
-            "offset": offset,
-            "more": more,
-            "errors": errors,
-            "team_names": {t.slug: t.name for t in found},
-            "team_options": [(t.slug, t.name) for t in found],
-            "people": [(rep.id, rep.name) for rep in reps.listing(c.db, c.company)],
-        }
+        days = tv.by_day(entries, today)
+        ctx = {**_base(c, "log"), **tv.log_choices(c.db, c.company), "errors": errors}
         name = "log/_entries.html" if c.wants("log-entries") else "log/index.html"
-        return page(c.request, name, 422 if errors else 200, **ctx)
+        status_code = 422 if errors else 200
+        return page(c.request, name, status_code, f=f, days=days, offset=offset, more=more, **ctx)
 
     @web_get("/log/{assignment_id:str}")
     def log_entry(self, c: Ctx, assignment_id: str) -> Template:
         """One decision with its full trace."""
         answer = assignment_log.get(c.db, c.company, assignment_id)
         e = tv.entry(answer, h.zone(c.company.timezone))
-        names = {t.slug: t.name for t in teams.listing(c.db, c.company)}
-        return page(
-            c.request,
-            "log/entry.html",
-            e=e,
-            team_names=names,
-            dest_label=tv.destination_label,
-            words=tv.words,
-            **_base(c, "log"),
-        )
+        ctx = {**_base(c, "log"), "team_names": tv.log_choices(c.db, c.company)["team_names"]}
+        return page(c.request, "log/entry.html", e=e, tv=tv, **ctx)

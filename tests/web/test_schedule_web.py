@@ -310,3 +310,17 @@ def test_holiday_years_are_paged_with_htmx_fragments(client, engine):
     r = client.get("/settings/company?year=2027", headers={**HX, "HX-Target": "holidays"})
     assert "Kickoff" in r.text and "<html" not in r.text and "‹ 2026" in r.text
     assert "Kickoff" not in client.get("/settings/company?year=2026").text
+
+
+def test_someone_elses_time_off_is_not_found_from_the_schedule_tab(client, engine):
+    w = make_company(engine)
+    make_rep(w, "Dana")
+    lee = make_rep(w, "Lee")
+    sign_in(client, "lee@acme.test")
+    post(client, "/schedule/time-off", {"kind": "day", "date": "2026-03-20"})
+    with Session(engine) as s:
+        (theirs,) = s.exec(select(TimeOff).where(TimeOff.rep_id == lee.id)).all()
+    client.cookies.clear()
+    sign_in(client, "dana@acme.test")
+    assert post(client, f"/schedule/time-off/{theirs.id}/delete").status_code == 404
+    assert stored(engine, TimeOff, theirs.id) is not None

@@ -1,0 +1,58 @@
+"""The Phone tab's teams card: place in line, taking part, a member's override, recent leads."""
+
+from tests.builders import make_company, make_rep, make_team
+from tests.web.helpers import post, sign_in
+
+
+def _setup(client, engine):
+    w = make_company(engine)
+    dana, lee = make_rep(w, "Dana"), make_rep(w, "Lee")
+    make_team(w, "sales", [dana, lee])
+    for rep in (dana, lee):
+        client.put(f"/api/v1/reps/{rep.id}/status", headers=w.assign(), json={"status": "available"})
+    sign_in(client, "dana@acme.test")
+    return w, dana, lee
+
+
+def test_phone_tab_shows_my_place_in_line(client, engine):
+    _setup(client, engine)
+    text = client.get("/").text
+    assert "You are next in line for Sales leads" in text
+
+
+def test_rep_pauses_taking_part_and_drops_out_of_line(client, engine):
+    w, dana, lee = _setup(client, engine)
+    r = post(client, "/me/teams/sales/taking-part", {"taking_part": "off"},
+             headers={"HX-Request": "true"})
+    assert r.status_code == 200 and "Not taking part" in r.text
+    assert "Not in line for Sales leads (not taking part)" in r.text
+    hook = client.post("/api/v1/assignments", headers=w.assign(),
+                       json={"team": "sales", "kind": "lead"})
+    assert hook.json()["assignee"]["id"] == lee.id
+
+
+def test_member_sets_team_to_lunch_from_the_phone_tab(client, engine):
+    w, _, _ = _setup(client, engine)
+    r = post(client, "/me/teams/sales/override", {"state": "lunch"}, headers={"HX-Request": "true"})
+    assert r.status_code == 200 and "Lunch" in r.text
+    state = client.get("/api/v1/teams/sales/state", headers=w.assign()).json()
+    assert state["override"] == "lunch"
+    post(client, "/me/teams/sales/override", {"state": "schedule"})
+    assert client.get("/api/v1/teams/sales/state", headers=w.assign()).json()["override"] is None
+
+
+def test_non_member_cannot_override_a_team(client, engine):
+    w, _, _ = _setup(client, engine)
+    make_rep(w, "Kim")
+    client.cookies.clear()
+    sign_in(client, "kim@acme.test")
+    r = post(client, "/me/teams/sales/override", {"state": "vacation"})
+    assert r.status_code == 404
+    assert client.get("/api/v1/teams/sales/state", headers=w.assign()).json()["override"] is None
+
+
+def test_my_recent_assignment_is_listed(client, engine):
+    w, dana, _ = _setup(client, engine)
+    client.post("/api/v1/assignments", headers=w.assign(),
+                json={"team": "sales", "kind": "lead", "external_id": "crm-7"})
+    assert "crm-7" in client.get("/").text
