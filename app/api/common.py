@@ -75,8 +75,8 @@ ERRORS: dict[int, ResponseSpec] = {
 }
 
 AUTH = {
-    "token": Provide(provide_token, sync_to_thread=False),
-    "company": Provide(provide_company, sync_to_thread=False),
+    "token": Provide(provide_token, sync_to_thread=True),
+    "company": Provide(provide_company, sync_to_thread=True),
 }
 ADMIN = {"admin": Provide(require_admin, sync_to_thread=False)}
 SECURITY: list[dict[str, list[str]]] = [{"bearer": []}]

@@ -43,8 +43,8 @@ def require_manager(user: Rep, company: Company, db: Session) -> Rep:
 
 
 SIGNED_IN = {
-    "user": Provide(provide_user, sync_to_thread=False),
-    "company": Provide(provide_company, sync_to_thread=False),
+    "user": Provide(provide_user, sync_to_thread=True),
+    "company": Provide(provide_company, sync_to_thread=True),
 }
 MANAGER = {"manager": Provide(require_manager, sync_to_thread=False)}
 
