@@ -77,8 +77,9 @@ def writer(engine: Engine) -> Engine:
 def transaction(engine: Engine, *, write: bool = True) -> Iterator[Session]:
     """One unit of work: commit on success, roll back on error, integrity errors become Conflict."""
     # close_resets_only=False: a closed session cannot silently start a new transaction
-    session = Session(writer(engine) if write else engine, expire_on_commit=False,
-                      close_resets_only=False)
+    session = Session(
+        writer(engine) if write else engine, expire_on_commit=False, close_resets_only=False
+    )
     try:
         yield session
         session.commit()

@@ -7,6 +7,8 @@ from litestar import MediaType, Request, Response
 from litestar.exceptions import HTTPException, NotAuthorizedException, ValidationException
 from litestar.response import Redirect, Template
 from litestar.status_codes import HTTP_500_INTERNAL_SERVER_ERROR
+from sqlalchemy.exc import DBAPIError
+from sqlalchemy.exc import TimeoutError as PoolTimeout
 
 from app.db import Conflict, Unavailable
 from app.services.errors import Forbidden, Invalid, NotFound, Refused, Throttled, WrongSecret
@@ -98,6 +100,24 @@ def _throttled(request: Request[Any, Any, Any], exc: Throttled) -> Response[Any]
     return problem(request, 429, exc.message, headers={"Retry-After": str(exc.retry_after)})
 
 
+def _unavailable(request: Request[Any, Any, Any], exc: Exception) -> Response[Any]:
+    return problem(
+        request,
+        503,
+        "The database is unavailable; try again shortly.",
+        headers={"Retry-After": "5"},
+    )
+
+
+def _database(request: Request[Any, Any, Any], exc: DBAPIError) -> Response[Any]:
+    """A lost, refused or busy database answers 503 (also when it fails outside a transaction
+    block, e.g. while a dependency reads the token); any other database error is a 500."""
+    text = str(exc.orig).lower()
+    if exc.connection_invalidated or "connect" in text or "database is locked" in text:
+        return _unavailable(request, exc)
+    return _server(request, exc)
+
+
 def _server(request: Request[Any, Any, Any], exc: Exception) -> Response[Any]:
     request.logger.exception("unhandled error", exc_info=exc)
     return problem(request, HTTP_500_INTERNAL_SERVER_ERROR, "Something went wrong on our side.")
@@ -120,9 +140,9 @@ _HANDLERS: Any = {
     Forbidden: lambda r, e: problem(r, 403, str(e) or "Not allowed."),
     Refused: lambda r, e: problem(r, 409, str(e)),
     Conflict: lambda r, e: problem(r, 409, "That conflicts with an existing record."),
-    Unavailable: lambda r, e: problem(
-        r, 503, "The database is unavailable; try again shortly.", headers={"Retry-After": "5"}
-    ),
+    Unavailable: _unavailable,
+    PoolTimeout: _unavailable,  # every pooled connection busy for pool_timeout seconds
+    DBAPIError: _database,
     WrongSecret: lambda r, e: problem(r, e.status, e.message),
     Throttled: _throttled,
     HTTPException: _http,

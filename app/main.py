@@ -117,8 +117,13 @@ def _openapi() -> OpenAPIConfig:
         path="/schema",
         description="Availability and round-robin routing for sales teams. See API.md.",
         render_plugins=[ScalarRenderPlugin()],
-        components=Components(security_schemes={
-            "bearer": SecurityScheme(type="http", scheme="bearer",
-                                     description="A company token: scope assign or admin"),
-        }),
+        components=Components(
+            security_schemes={
+                "bearer": SecurityScheme(
+                    type="http",
+                    scheme="bearer",
+                    description="A company token: scope assign or admin",
+                ),
+            }
+        ),
     )

@@ -1,4 +1,4 @@
-"""Every table of OnDeck, in one place. API request and response shapes live in app/api/schemas.py."""
+"""Every table of OnDeck, in one place (API shapes live in app/api/schemas.py)."""
 
 import uuid
 from datetime import UTC, date, datetime

@@ -1,4 +1,4 @@
-"""Server-side sessions that get a new id at sign-in (Litestar keeps a client-chosen id otherwise)."""
+"""Server-side sessions that get a new id at sign-in (Litestar would keep a chosen id)."""
 
 from dataclasses import dataclass
 from typing import Any

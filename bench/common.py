@@ -6,8 +6,8 @@ import subprocess
 import sys
 import tempfile
 import time
-from contextlib import contextmanager
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import httpx
@@ -23,12 +23,20 @@ def free_port() -> int:
 
 def cli(env: dict[str, str], *args: str) -> str:
     """Run `python -m app ...`; answer its standard output."""
-    return subprocess.run([sys.executable, "-m", "app", *args], env=env, cwd=ROOT, check=True,
-                          capture_output=True, text=True).stdout
+    return subprocess.run(
+        [sys.executable, "-m", "app", *args],
+        env=env,
+        cwd=ROOT,
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout
 
 
 @contextmanager
-def server(workers: int = 1, database_url: str | None = None) -> Iterator[tuple[str, dict[str, str]]]:
+def server(
+    workers: int = 1, database_url: str | None = None
+) -> Iterator[tuple[str, dict[str, str]]]:
     """A served OnDeck on a fresh SQLite database (or the given URL); yields (url, env)."""
     with tempfile.TemporaryDirectory() as tmp:
         env = dict(os.environ)
@@ -37,9 +45,13 @@ def server(workers: int = 1, database_url: str | None = None) -> Iterator[tuple[
         env["ONDECK_DEV_SECRET"] = "b" * 64
         port = free_port()
         cli(env, "migrate")
-        proc = subprocess.Popen([sys.executable, "-m", "app", "serve", "--port", str(port),
-                                 "--workers", str(workers)], env=env, cwd=ROOT,
-                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "app", "serve", "--port", str(port), "--workers", str(workers)],
+            env=env,
+            cwd=ROOT,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
         url = f"http://127.0.0.1:{port}"
         try:
             for _ in range(150):
@@ -57,7 +69,9 @@ def server(workers: int = 1, database_url: str | None = None) -> Iterator[tuple[
 def company_token(env: dict[str, str], slug: str = "bench") -> str:
     """Create a company and an admin token; answer the token."""
     cli(env, "org", "create", slug, "--name", "Bench")
-    return cli(env, "token", "create", "--org", slug, "--name", "bench", "--scope", "admin").split()[-1]
+    return cli(
+        env, "token", "create", "--org", slug, "--name", "bench", "--scope", "admin"
+    ).split()[-1]
 
 
 def percentile(values: list[float], q: float) -> float:

@@ -43,8 +43,10 @@ def prepare(path: str, members: int = 50) -> None:
         CREATE TABLE answer (seq INTEGER PRIMARY KEY, id TEXT, body TEXT);
     """)
     c.execute("INSERT INTO token VALUES (?)", (TOKEN_DIGEST,))
-    c.executemany("INSERT INTO member VALUES (?, ?, ?, NULL)",
-                  [(uuid.uuid4().hex, f"Rep {i}", i) for i in range(members)])
+    c.executemany(
+        "INSERT INTO member VALUES (?, ?, ?, NULL)",
+        [(uuid.uuid4().hex, f"Rep {i}", i) for i in range(members)],
+    )
     c.execute("INSERT INTO rotation VALUES (1, 0)")
     c.close()
 
@@ -60,13 +62,22 @@ def hook(request: Request[Any, Any, Any], data: dict[str, Any]) -> dict[str, Any
     c.execute("BEGIN IMMEDIATE")
     try:
         rows = c.execute("SELECT id, name, position, last_seq FROM member").fetchall()
-        seq = c.execute("UPDATE rotation SET seq = seq + 1 WHERE id = 1 RETURNING seq").fetchone()[0]
+        seq = c.execute("UPDATE rotation SET seq = seq + 1 WHERE id = 1 RETURNING seq").fetchone()[
+            0
+        ]
         pick = min(rows, key=lambda r: (r[3] is not None, r[3] or 0, r[2]))
         c.execute("UPDATE member SET last_seq = ? WHERE id = ?", (seq, pick[0]))
-        trace = [{"rep": {"id": r[0], "name": r[1]}, "eligible": True, "tier": 1,
-                  "reason": "available"} for r in rows]
-        body = {"id": uuid.uuid4().hex, "team": data.get("team"), "kind": data.get("kind"),
-                "assignee": {"id": pick[0], "name": pick[1]}, "trace": trace}
+        trace = [
+            {"rep": {"id": r[0], "name": r[1]}, "eligible": True, "tier": 1, "reason": "available"}
+            for r in rows
+        ]
+        body = {
+            "id": uuid.uuid4().hex,
+            "team": data.get("team"),
+            "kind": data.get("kind"),
+            "assignee": {"id": pick[0], "name": pick[1]},
+            "trace": trace,
+        }
         c.execute("INSERT INTO answer (id, body) VALUES (?, ?)", (body["id"], json.dumps(body)))
         c.execute("COMMIT")
     except BaseException:

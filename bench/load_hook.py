@@ -213,7 +213,7 @@ def mixed_run(company: Company, n: int, concurrency: int, label: str) -> bool:
     clean = hooks.statuses == Counter({201: n}) and changes.statuses == Counter({200: n})
     ok = ok and clean and not hooks.errors and not changes.errors
     print(f"{label} mixed: {checked} -> {'OK' if ok else 'FAILED'}")
-    return ok and fair_afterwards(company, label)
+    return ok and fair_afterwards(company, f"{label} mixed: togglers offline")
 
 
 def fair_afterwards(company: Company, label: str, rounds: int = 5) -> bool:
@@ -226,11 +226,9 @@ def fair_afterwards(company: Company, label: str, rounds: int = 5) -> bool:
             r = c.post("/api/v1/assignments", json={"team": "sales", "kind": "lead"})
             got.append(r.raise_for_status().json()["assignee"]["id"])
     size = len(company.reps)
-    fair = all(
-        sorted(got[i : i + size]) == sorted(company.reps) for i in range(0, len(got), size)
-    )
+    fair = all(sorted(got[i : i + size]) == sorted(company.reps) for i in range(0, len(got), size))
     print(
-        f"{label} after the mixed load: {rounds} rounds of {size} leads, "
+        f"{label}, then {rounds} rounds of {size} sequential leads: "
         f"each round every rep once: {'yes' if fair else 'NO'}"
     )
     return fair

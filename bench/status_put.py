@@ -28,9 +28,11 @@ def main() -> None:
                 r = c.put(path, json={"status": CYCLE[i % 4], "note": f"n{i}"})
                 times.append((time.perf_counter() - t) * 1000)
                 assert r.status_code == 200, r.text
-    print(f"status PUT over {N} requests (1 process, SQLite): "
-          f"p50 {percentile(times, 50):.2f} ms, p99 {percentile(times, 99):.2f} ms, "
-          f"max {max(times):.2f} ms")
+    print(
+        f"status PUT over {N} requests (1 process, SQLite): "
+        f"p50 {percentile(times, 50):.2f} ms, p99 {percentile(times, 99):.2f} ms, "
+        f"max {max(times):.2f} ms"
+    )
 
 
 if __name__ == "__main__":

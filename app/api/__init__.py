@@ -1,11 +1,13 @@
 """JSON controllers under /api/v1."""
 
+from typing import Any
+
 from app.api.assignments import AssignmentController
 from app.api.company import CompanyController
 from app.api.reps import RepController, StatusController
 from app.api.teams import TeamController
 from app.api.timeoff import SCHEDULE_ROUTES
 
-API_ROUTES: list[object] = [CompanyController, RepController, StatusController, *SCHEDULE_ROUTES]
+API_ROUTES: list[Any] = [CompanyController, RepController, StatusController, *SCHEDULE_ROUTES]
 API_ROUTES.append(TeamController)
 API_ROUTES.append(AssignmentController)

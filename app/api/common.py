@@ -1,13 +1,12 @@
 """Shared pieces of the JSON API: bearer-token auth, scope checks, documented errors."""
 
-from functools import partial
 from typing import Any
 
 from litestar import Request, delete, get, patch, post, put
 from litestar.connection import ASGIConnection
-from litestar.handlers import BaseRouteHandler
 from litestar.di import Provide
 from litestar.exceptions import NotAuthorizedException
+from litestar.handlers import BaseRouteHandler
 from litestar.openapi.datastructures import ResponseSpec
 from sqlmodel import Session
 
@@ -81,12 +80,32 @@ AUTH = {
 ADMIN = {"admin": Provide(require_admin, sync_to_thread=False)}
 SECURITY: list[dict[str, list[str]]] = [{"bearer": []}]
 
-_opts: dict[str, Any] = {"sync_to_thread": True, "responses": ERRORS, "security": SECURITY}
-api_get = partial(get, **_opts)
-api_post = partial(post, **_opts)
-api_put = partial(put, **_opts)
-api_patch = partial(patch, **_opts)
-api_delete = partial(delete, status_code=204, **_opts)
+_OPTS: dict[str, Any] = {"sync_to_thread": True, "responses": ERRORS, "security": SECURITY}
+
+
+def api_get(path: str = "/", **kw: Any) -> Any:
+    """A documented JSON GET handler run in a worker thread."""
+    return get(path, **{**_OPTS, **kw})
+
+
+def api_post(path: str = "/", **kw: Any) -> Any:
+    """A documented JSON POST handler run in a worker thread."""
+    return post(path, **{**_OPTS, **kw})
+
+
+def api_put(path: str = "/", **kw: Any) -> Any:
+    """A documented JSON PUT handler run in a worker thread."""
+    return put(path, **{**_OPTS, **kw})
+
+
+def api_patch(path: str = "/", **kw: Any) -> Any:
+    """A documented JSON PATCH handler run in a worker thread."""
+    return patch(path, **{**_OPTS, **kw})
+
+
+def api_delete(path: str = "/", **kw: Any) -> Any:
+    """A documented DELETE handler (204 unless told otherwise) run in a worker thread."""
+    return delete(path, **{**_OPTS, "status_code": 204, **kw})
 
 
 def own(obj: Any, company: Company, what: str) -> Any:

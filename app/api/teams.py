@@ -21,7 +21,7 @@ from app.api.schemas import (
 )
 from app.clock import Clock
 from app.models import ApiToken, Company
-from app.services import assigner, reps, team_state, teams
+from app.services import reps, roster, team_state, teams
 from app.services.errors import Invalid
 
 PIN_HEADER = Parameter(header="X-Team-Pin", required=False, description="The team's PIN")
@@ -159,5 +159,5 @@ class TeamController(Controller):
         at: datetime | None = AT,
     ) -> list[MemberAvailability]:
         """Every member: effective status, eligible, tier (1 available, 2 away) and reason."""
-        found = assigner.availability(db, company, teams.get(db, company, slug), instant(at, clock))
+        found = roster.availability(db, company, teams.get(db, company, slug), instant(at, clock))
         return msgspec.convert(found, list[MemberAvailability])

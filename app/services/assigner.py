@@ -2,50 +2,22 @@
 
 import hashlib
 import json
-from collections.abc import Mapping
 from dataclasses import dataclass, replace
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import update
+from sqlalchemy import bindparam, insert, update
+from sqlalchemy import select as columns
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
-from app.domain import hours as h
-from app.domain import presence as p
 from app.domain import routing as r
-from app.models import Assignment, Company, Rep, Rotation, Team, Turn, new_id
-from app.services import availability as avail
-from app.services import presence as presence_service
-from app.services import team_state, teams
+from app.models import Assignment, Company, Rotation, Team, Turn, UTCDateTime, new_id
+from app.services import roster, team_state, teams
 from app.services.errors import Invalid, Refused
 
-TEAM_REASONS = {
-    r.TeamState.LUNCH: "team_lunch",
-    r.TeamState.AWAY: "team_away",
-    r.TeamState.VACATION: "team_vacation",
-}
 MAX_KEY = 255
-
-
-@dataclass(frozen=True)
-class Seen:
-    """One member at the instant of a decision: the rep, their presence, their candidacy."""
-
-    rep: Rep
-    presence: p.EffectivePresence
-    candidate: r.Candidate
-
-
-@dataclass(frozen=True)
-class Look:
-    """A team at an instant: where its work goes and how each member stands."""
-
-    team: Team
-    destination: r.Destination
-    team_reason: str | None  # None when the state routes to the members
-    seen: list[Seen]
 
 
 @dataclass(frozen=True)
@@ -53,7 +25,7 @@ class Step:
     """What one team did with the work: the decision, why, and where else it went."""
 
     team: Team
-    seen: list[Seen]
+    seen: list[roster.Seen]
     decision: r.Decision
     reason: str
     destination: r.Destination | None
@@ -103,30 +75,11 @@ def preview(session: Session, company: Company, *, team: str, kind: str, at: dat
     return {**_answer(step, via, team, kind, None), "at": stamp(at)}
 
 
-def availability(
-    session: Session, company: Company, team: Team, at: datetime
-) -> list[dict[str, Any]]:
-    """Each member at `at`: effective status, whether eligible, tier, and the reason."""
-    look = _look(session, company, team, at, team_state.holidays_around(session, company, at))
-    return [
-        {
-            "effective_status": s.presence.effective_status.value,
-            **_trace(r.trace_entry(s.candidate)),
-        }
-        for s in look.seen
-    ]
-
-
-def line_up(session: Session, look: Look, kind: r.Kind) -> tuple[str, ...]:
+def line_up(session: Session, look: roster.Look, kind: r.Kind) -> tuple[str, ...]:
     """Eligible members in the order they would get the next work of this kind."""
     turns = _turns(session, look.team.id, kind)
     cands = [replace(s.candidate, last_turn=turns.get(s.rep.id)) for s in look.seen]
     return r.pick(cands, r.Kind.CALL).hunt  # a call's hunt list: tier 1, then tier 2
-
-
-def look(session: Session, company: Company, team: Team, t: datetime) -> Look:
-    """A team at `t`: its destination, and each member's presence and eligibility."""
-    return _look(session, company, team, t, team_state.holidays_around(session, company, t))
 
 
 # --- One answer ---------------------------------------------------------------------------------
@@ -150,22 +103,20 @@ def _record(
     assignee = step.decision.assignee
     if assignee is not None and step.seq is not None:
         _take_turn(session, step.team.id, kind, assignee, step.seq, now)
-    session.add(
-        Assignment(
-            id=answer["id"],
-            company_id=company.id,
-            team_slug=slug,
-            kind=kind,
-            external_id=external_id,
-            assignee_id=assignee,
-            reason=step.reason,
-            answer=answer,
-            idempotency_key=key,
-            request_digest=digest,
-            created_at=now,
-        )
-    )
-    session.flush()
+    row = {
+        "id": answer["id"],
+        "company_id": company.id,
+        "team_slug": slug,
+        "kind": kind,
+        "external_id": external_id,
+        "assignee_id": assignee,
+        "reason": step.reason,
+        "answer": answer,
+        "idempotency_key": key,
+        "request_digest": digest,
+        "created_at": now,
+    }
+    session.execute(_STORE, [row])  # a duplicate key fails here, inside the caller's savepoint
     return answer
 
 
@@ -173,10 +124,10 @@ def _route(
     session: Session, company: Company, team: Team, kind: r.Kind, t: datetime, *, lock: bool = False
 ) -> tuple[Step, list[str]]:
     """Follow team destinations until a team picks a rep or names a final destination."""
-    holidays = team_state.holidays_around(session, company, t)
+    holidays = team_state.holiday_on(session, company, t)
     via = [team.slug]
     while True:
-        step = _step(session, _look(session, company, team, t, holidays), kind, lock)
+        step = _step(session, roster.look(session, company, team, t, holidays), kind, lock)
         nxt = step.destination.team if step.destination is not None else None
         if nxt is None:
             return step, via
@@ -186,7 +137,7 @@ def _route(
         via.append(nxt)
 
 
-def _step(session: Session, look: Look, kind: r.Kind, lock: bool) -> Step:
+def _step(session: Session, look: roster.Look, kind: r.Kind, lock: bool) -> Step:
     """Pick among the members, locking the rotation first so no turn is handed out twice."""
     cands = [s.candidate for s in look.seen]
     if look.team_reason is not None:
@@ -199,60 +150,6 @@ def _step(session: Session, look: Look, kind: r.Kind, lock: bool) -> Step:
     return Step(look.team, look.seen, decision, "assigned", None, seq)
 
 
-def _look(
-    session: Session, company: Company, team: Team, t: datetime, holidays: Mapping[date, str]
-) -> Look:
-    """Where the team's state sends work at t, and how each member stands."""
-    sched = team_state.schedule_of(team, company, holidays)
-    state = r.team_state(sched, team_state.override_of(team), t).state
-    dest = _state_destination(team, state)
-    reason = None
-    if dest.type != "members":
-        on_holiday = state is r.TeamState.AWAY and h.holiday_at(_calendar(company, holidays), t)
-        reason = "holiday" if on_holiday else TEAM_REASONS[state]
-    return Look(team, dest, reason, _seen(session, company, team, t, holidays, reason))
-
-
-def _seen(
-    session: Session,
-    company: Company,
-    team: Team,
-    t: datetime,
-    holidays: Mapping[date, str],
-    team_reason: str | None,
-) -> list[Seen]:
-    """Members with presence and candidacy at t: three queries whatever the team's size."""
-    found = teams.members(session, team)
-    cal = _calendar(company, holidays)
-    since = t.date() - timedelta(days=2)
-    offs = {} if team_reason else avail.time_off_rows(session, [m.rep.id for m in found], since)
-    out = []
-    for m in found:
-        eff = presence_service.read(m.rep, t)
-        why = team_reason or _working(cal, avail.rep_calendar(m.rep, offs.get(m.rep.id, ())), t)
-        locked = eff.locked is not None
-        cand = r.Candidate(
-            m.rep.id, m.rep.name, m.position, m.taking_part, why, eff.status, locked, None
-        )
-        out.append(Seen(m.rep, eff, cand))
-    return out
-
-
-def _calendar(company: Company, holidays: Mapping[date, str]) -> h.CompanyCalendar:
-    return avail.company_calendar_from(company, holidays)
-
-
-def _working(cal: h.CompanyCalendar, rep: h.RepCalendar, t: datetime) -> str:
-    # The reason alone: h.availability also looks for the next change, which costs and is unused.
-    return h._reason(cal, rep, t)[0]
-
-
-def _state_destination(team: Team, state: r.TeamState) -> r.Destination:
-    if state is r.TeamState.IN_OFFICE:
-        return r.MEMBERS
-    return r.Destination.from_json(teams.destinations(team)[state.value], "destination")
-
-
 def _away(team: Team) -> r.Destination:
     """Where work goes when nobody is eligible: the AWAY destination (voicemail for members)."""
     dest = r.Destination.from_json(team.dest_away, "destinations.away")
@@ -262,48 +159,76 @@ def _away(team: Team) -> r.Destination:
 # --- Rotation rows ------------------------------------------------------------------------------
 
 
+_STORE = insert(Assignment)
+_WHICH = (col(Rotation.team_id) == bindparam("b_team"), col(Rotation.kind) == bindparam("b_kind"))
+_BUMP = (
+    update(Rotation)
+    .where(*_WHICH)
+    .values(seq=col(Rotation.seq) + 1)
+    .returning(col(Rotation.seq))
+    .execution_options(synchronize_session=False)
+)
+_TURNS = columns(col(Turn.rep_id), col(Turn.last_seq)).where(
+    col(Turn.team_id) == bindparam("b_team"), col(Turn.kind) == bindparam("b_kind")
+)
+
+
 def _next_seq(session: Session, team_id: str, kind: r.Kind) -> int:
     """Lock the team's rotation row for this kind and move its counter (PostgreSQL row lock;
     on SQLite the request already holds the write lock from BEGIN IMMEDIATE)."""
-    bump = (
-        update(Rotation)
-        .where(col(Rotation.team_id) == team_id, col(Rotation.kind) == kind.value)
-        .values(seq=col(Rotation.seq) + 1)
-        .returning(col(Rotation.seq))
-        .execution_options(synchronize_session=False)
-    )
-    seq = session.execute(bump).scalar_one_or_none()
-    if seq is None:
-        row = {"team_id": team_id, "kind": kind.value, "seq": 0}
-        session.execute(_insert(session, Rotation).values(**row).on_conflict_do_nothing())
-        seq = session.execute(bump).scalar_one()
+    which = {"b_team": team_id, "b_kind": kind.value}
+    seq = session.execute(_BUMP, which).scalar_one_or_none()
+    if seq is None:  # the first turn of this team and kind: create the row, racing safely
+        session.execute(_dialect(session).CREATE_ROTATION, which)
+        seq = session.execute(_BUMP, which).scalar_one()
     return int(seq)
 
 
 def _turns(session: Session, team_id: str, kind: r.Kind) -> dict[str, int]:
     """When each member last had a turn for this team and kind (one query)."""
-    q = select(Turn.rep_id, Turn.last_seq).where(Turn.team_id == team_id, Turn.kind == kind.value)
-    return {rep_id: seq for rep_id, seq in session.exec(q)}
+    rows = session.execute(_TURNS, {"b_team": team_id, "b_kind": kind.value})
+    return {rep_id: seq for rep_id, seq in rows}
 
 
 def _take_turn(
     session: Session, team_id: str, kind: str, rep_id: str, seq: int, now: datetime
 ) -> None:
     """Record the assignee's turn (insert or move forward)."""
-    values = {"team_id": team_id, "kind": kind, "rep_id": rep_id, "last_seq": seq, "last_at": now}
-    stmt = _insert(session, Turn).values(**values)
-    session.execute(
-        stmt.on_conflict_do_update(
-            index_elements=["team_id", "kind", "rep_id"],
-            set_={"last_seq": seq, "last_at": now},
+    values = {"b_team": team_id, "b_kind": kind, "b_rep": rep_id, "b_seq": seq, "b_at": now}
+    session.execute(_dialect(session).TAKE_TURN, values)
+
+
+class _Upserts:
+    """INSERTs that tolerate a race (ON CONFLICT), built once per dialect."""
+
+    def __init__(self, dialect: Any) -> None:
+        self.CREATE_ROTATION = (
+            dialect.insert(Rotation)
+            .values(team_id=bindparam("b_team"), kind=bindparam("b_kind"), seq=0)
+            .on_conflict_do_nothing()
         )
-    )
+        at = bindparam("b_at", type_=UTCDateTime)
+        self.TAKE_TURN = (
+            dialect.insert(Turn)
+            .values(
+                team_id=bindparam("b_team"),
+                kind=bindparam("b_kind"),
+                rep_id=bindparam("b_rep"),
+                last_seq=bindparam("b_seq"),
+                last_at=at,
+            )
+            .on_conflict_do_update(
+                index_elements=["team_id", "kind", "rep_id"],
+                set_={"last_seq": bindparam("b_seq"), "last_at": at},
+            )
+        )
 
 
-def _insert(session: Session, model: Any) -> Any:
-    """An INSERT that can tolerate a race (ON CONFLICT), in the engine's dialect."""
-    bind = session.get_bind()
-    return (postgresql if bind.dialect.name == "postgresql" else sqlite).insert(model)
+_UPSERTS = {"postgresql": _Upserts(postgresql), "sqlite": _Upserts(sqlite)}
+
+
+def _dialect(session: Session) -> _Upserts:
+    return _UPSERTS[session.get_bind().dialect.name]
 
 
 # --- The answer ---------------------------------------------------------------------------------
@@ -324,21 +249,12 @@ def _answer(
         "destination": step.destination.to_json() if step.destination else None,
         "reason": step.reason,
         "routed_via": via,
-        "trace": [_trace(e) for e in step.decision.trace],
+        "trace": [roster.trace_line(e) for e in step.decision.trace],
     }
 
 
-def _person(rep: Rep) -> dict[str, Any]:
+def _person(rep: roster.Person) -> dict[str, Any]:
     return {"id": rep.id, "name": rep.name, "email": rep.email, "phone": rep.phone}
-
-
-def _trace(e: r.TraceEntry) -> dict[str, Any]:
-    return {
-        "rep": {"id": e.rep_id, "name": e.name},
-        "eligible": e.eligible,
-        "tier": e.tier,
-        "reason": e.reason,
-    }
 
 
 # --- Idempotency --------------------------------------------------------------------------------

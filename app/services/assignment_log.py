@@ -9,7 +9,7 @@ from sqlmodel import Session, col, select
 from app.domain import hours as h
 from app.domain import routing as r
 from app.models import Assignment, Company, Rep, Team
-from app.services import assigner, teams
+from app.services import assigner, roster, teams
 from app.services.errors import Invalid, NotFound
 
 MAX_LIMIT = 1000
@@ -122,7 +122,7 @@ def places(session: Session, company: Company, rep: Rep, now: datetime) -> list[
     """The rep's place in line for each of their teams, for leads and for calls."""
     out = []
     for team, _member in teams.teams_of(session, rep):
-        look = assigner.look(session, company, team, now)
+        look = roster.look(session, company, team, now)
         mine = next((s for s in look.seen if s.rep.id == rep.id), None)
         if mine is None:
             continue

@@ -1,6 +1,6 @@
 """The live board: every rep's status, hours, lock and place in line, with contradictions marked."""
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
@@ -11,13 +11,15 @@ from app.domain import hours as h
 from app.domain import presence as p
 from app.domain import routing as r
 from app.models import Company, Profile, Rep
-from app.services import assigner, phone, reps, team_state, teams
+from app.services import assigner, phone, reps, roster, team_state, teams
 from app.services import availability as avail
 from app.services import presence as presence_service
 from app.services.assignment_log import TEAM_WORDS
+from app.services.errors import Invalid
 from app.services.profiles import as_domain
 
 LABELS = phone.LABELS
+MAX_REASON = 200  # the status event's note column
 ALERT_WORDS = {
     "holiday": "Available on a company holiday",
     "company_closed": "Available while the company is closed",
@@ -114,6 +116,39 @@ def build(
     )
 
 
+def change_by_manager(
+    session: Session,
+    company: Company,
+    rep: Rep,
+    manager: Rep,
+    form: Mapping[str, str],
+    now: datetime,
+) -> p.EffectivePresence:
+    """A manager sets a rep's status from the board; the status event records their reason."""
+    reason = _reason(form.get("reason"))
+    preset, custom = form.get("until", ""), form.get("custom_until", "")
+    return presence_service.change(
+        session,
+        rep,
+        status=form.get("status", ""),
+        note=form.get("note"),
+        until=phone.until_from_form(preset, custom, rep, company, session, now),
+        now=now,
+        by="manager",
+        by_rep=manager.id,
+        reason=reason,
+    )
+
+
+def _reason(value: object) -> str:
+    text = value.strip() if isinstance(value, str) else ""
+    if not text:
+        raise Invalid("reason", "Say why, e.g. “Stuck in the quarterly review”.")
+    if len(text) > MAX_REASON:
+        raise Invalid("reason", f"Keep the reason to {MAX_REASON} characters.")
+    return text
+
+
 def contradictions(
     eff: p.EffectivePresence,
     working: h.Availability,
@@ -180,7 +215,7 @@ def places_in_line(
     found: dict[str, list[Line]] = {}
     changes: list[datetime | None] = []
     for team in teams.listing(session, company):
-        look = assigner.look(session, company, team, now)
+        look = roster.look(session, company, team, now, holidays=cal.holidays)
         sched = team_state.schedule_of(team, company, cal.holidays)
         changes += [r.team_state(sched, team_state.override_of(team), now).next_boundary]
         changes += [team.override_until]

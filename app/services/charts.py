@@ -1,8 +1,5 @@
 """The numbers behind the Team charts: fairness, coverage and a rep's status timeline.
-
-The pure functions (`fairness`, `coverage`, `timeline`) take plain values so tests can feed them
-known data; the `*_for` functions load rows and call them.
-"""
+`fairness`, `coverage` and `timeline` take plain values; the `*_for` functions load the rows."""
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -288,36 +285,39 @@ def timeline_for(session: Session, rep: Rep, day: date, now: datetime) -> Timeli
     tz = h.zone(rep.timezone)
     start = datetime.combine(day, time(0), tzinfo=tz)
     end = datetime.combine(day + timedelta(days=1), time(0), tzinfo=tz)
-    q = select(StatusEvent).where(StatusEvent.rep_id == rep.id)
-    before = session.exec(
-        q.where(col(StatusEvent.at) < start).order_by(col(StatusEvent.at).desc()).limit(1)
-    ).first()
-    events = list(
-        session.exec(
-            q.where(col(StatusEvent.at) >= start, col(StatusEvent.at) < end).order_by(
-                col(StatusEvent.at)
-            )
-        )
-    )
+    before = _events(session, rep, until=start, last=True)
+    events = _events(session, rep, since=start, until=end)
     changes = [Change(e.at, e.to_status, e.note, e.by) for e in events]
-    initial = before.to_status if before else _initial(session, rep, events, end, now)
+    if before:
+        initial = before[0].to_status
+    else:  # no earlier event: where the day's (or a later) first event started, else as it is
+        first = events or _events(session, rep, since=end, first=True)
+        now_status = presence_service.read(rep, now).effective_status.value
+        initial = first[0].from_status if first else now_status
     pending = _pending_expiry(rep, now)
-    if pending is not None and pending.at < start and (before is None or pending.at > before.at):
+    if pending is not None and pending.at < start and (not before or pending.at > before[0].at):
         initial = pending.status
     elif pending is not None:
         changes.append(pending)
     return timeline(initial, changes, start, end, now)
 
 
-def _initial(
-    session: Session, rep: Rep, events: list[StatusEvent], end: datetime, now: datetime
-) -> str:
-    """With no earlier event: where the day's (or a later) first event started, else as it is."""
-    if events:
-        return events[0].from_status
-    q = select(StatusEvent).where(StatusEvent.rep_id == rep.id, col(StatusEvent.at) >= end)
-    later = session.exec(q.order_by(col(StatusEvent.at)).limit(1)).first()
-    return later.from_status if later else presence_service.read(rep, now).effective_status.value
+def _events(
+    session: Session,
+    rep: Rep,
+    since: datetime | None = None,
+    until: datetime | None = None,
+    first: bool = False,
+    last: bool = False,
+) -> list[StatusEvent]:
+    """The rep's status events in [since, until) by time; `first`/`last` keep just that one."""
+    q = select(StatusEvent).where(StatusEvent.rep_id == rep.id)
+    if since is not None:
+        q = q.where(col(StatusEvent.at) >= since)
+    if until is not None:
+        q = q.where(col(StatusEvent.at) < until)
+    q = q.order_by(col(StatusEvent.at).desc() if last else col(StatusEvent.at))
+    return list(session.exec(q.limit(1) if first or last else q))
 
 
 def _pending_expiry(rep: Rep, now: datetime) -> Change | None:

@@ -93,16 +93,22 @@ def my_teams(session: Session, company: Company, me: Rep, now: datetime) -> list
     """My teams with their state and my place in line for leads and calls."""
     places = assignment_log.places(session, company, me, now)
     return [
-        MyTeam(team, member.taking_part, team_state.state_at(session, company, team, now),
-               [assignment_log.place_words(pl) for pl in places if pl.team.id == team.id])
+        MyTeam(
+            team,
+            member.taking_part,
+            team_state.state_at(session, company, team, now),
+            [assignment_log.place_words(pl) for pl in places if pl.team.id == team.id],
+        )
         for team, member in teams.teams_of(session, me)
     ]
 
 
 def recent(session: Session, me: Rep, tz: ZoneInfo, now: datetime) -> list[tuple[dict, str]]:
     """My last five assignments with their local time."""
-    return [(a, local(datetime.fromisoformat(str(a["created_at"])), tz, now))
-            for a in assignment_log.recent_for(session, me, 5)]
+    return [
+        (a, local(datetime.fromisoformat(str(a["created_at"])), tz, now))
+        for a in assignment_log.recent_for(session, me, 5)
+    ]
 
 
 def view(session: Session, company: Company, me: Rep, now: datetime) -> PhoneView:
@@ -111,8 +117,14 @@ def view(session: Session, company: Company, me: Rep, now: datetime) -> PhoneVie
     a = avail.rep_availability(session, company, me, now)
     mates = [Mate(m, presence_service.read(m, now)) for m in teammates(session, me)]
     return PhoneView(
-        me, presence_service.read(me, now), a, where_sentence(a, tz, now), mates, tz,
-        my_teams(session, company, me, now), recent(session, me, tz, now),
+        me,
+        presence_service.read(me, now),
+        a,
+        where_sentence(a, tz, now),
+        mates,
+        tz,
+        my_teams(session, company, me, now),
+        recent(session, me, tz, now),
         profiles.panel(session, me, now),
     )
 

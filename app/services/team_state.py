@@ -5,11 +5,12 @@ from collections.abc import Mapping
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from sqlmodel import Session
+from sqlalchemy import bindparam
+from sqlmodel import Session, col, select
 
 from app.domain import hours as h
 from app.domain import routing as r
-from app.models import Company, Team
+from app.models import Company, Holiday, Team
 from app.services import availability as avail
 from app.services import security
 from app.services.errors import Forbidden, Invalid, Throttled, WrongSecret
@@ -18,13 +19,25 @@ PIN_LIMIT = 5
 PIN_WINDOW = timedelta(minutes=15)
 PIN_LOCK = timedelta(minutes=15)
 NO_LUNCH = h.WeeklyHours(((),) * 7)
+_PARSED: dict[str, h.WeeklyHours] = {}
+
+
+def hours_of(obj: Any) -> h.WeeklyHours:
+    """Stored hours as domain hours, parsed once per distinct value (the hook reads many)."""
+    key = repr(obj)
+    found = _PARSED.get(key)
+    if found is None:
+        if len(_PARSED) > 10_000:  # a bound, not a policy: hours rarely change
+            _PARSED.clear()
+        found = _PARSED[key] = h.WeeklyHours.from_json(obj)
+    return found
 
 
 def schedule_of(team: Team, company: Company, holidays: Mapping[date, str]) -> r.TeamSchedule:
     """The team's IN OFFICE and LUNCH hours in the company zone (default: company hours)."""
     s = team.schedule
-    in_office = h.WeeklyHours.from_json(s["in_office"] if s else company.hours)
-    lunch = h.WeeklyHours.from_json(s["lunch"]) if s else NO_LUNCH
+    in_office = hours_of(s["in_office"] if s else company.hours)
+    lunch = hours_of(s["lunch"]) if s else NO_LUNCH
     return r.TeamSchedule(h.zone(company.timezone), in_office, lunch, holidays)
 
 
@@ -38,6 +51,24 @@ def override_of(team: Team) -> r.Override | None:
 def holidays_around(session: Session, company: Company, t: datetime) -> Mapping[date, str]:
     """The company's holidays from last year to two years ahead (region ones are cached)."""
     return avail.company_calendar(session, company, t).holidays
+
+
+_CUSTOM_ON = select(Holiday.name).where(
+    col(Holiday.company_id) == bindparam("company_id"), col(Holiday.day) == bindparam("day")
+)
+
+
+def holiday_on(session: Session, company: Company, t: datetime) -> Mapping[date, str]:
+    """The company-local day of t with its name if it is a holiday, else nothing: all that
+    routing at t needs (region holidays are cached; one small query for custom ones)."""
+    day = t.astimezone(h.zone(company.timezone)).date()
+    name = session.exec(_CUSTOM_ON, params={"company_id": company.id, "day": day}).first()
+    if name is None and company.holiday_country:
+        region = avail.region_holidays(
+            company.holiday_country, company.holiday_subdivision, day.year
+        )
+        name = next((n for d, n in region if d == day), None)
+    return {} if name is None else {day: name}
 
 
 def state_at(session: Session, company: Company, team: Team, at: datetime) -> r.StateAt:

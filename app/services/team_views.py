@@ -11,7 +11,7 @@ from sqlmodel import Session, col, select
 from app.domain import hours as h
 from app.domain import routing as r
 from app.models import Assignment, Company, Rep, Team
-from app.services import assigner, assignment_log, phone, reps, team_state, teams
+from app.services import assigner, assignment_log, phone, reps, roster, team_state, teams
 from app.services.errors import Invalid
 
 STATE_LABELS = {"in_office": "In office", "lunch": "Lunch", "away": "Away", "vacation": "Vacation"}
@@ -89,6 +89,7 @@ def state_view(session: Session, company: Company, team: Team, now: datetime) ->
 
 
 def _value(state: r.TeamState | None) -> str | None:
+    """A state's value, or None."""
     return state.value if state is not None else None
 
 
@@ -135,7 +136,7 @@ class MemberRow:
 def member_rows(session: Session, company: Company, team: Team, now: datetime) -> list[MemberRow]:
     """The team's members in order with their effective status and eligibility at `now`."""
     found = teams.members(session, team)
-    seen = {a["rep"]["id"]: a for a in assigner.availability(session, company, team, now)}
+    seen = {a["rep"]["id"]: a for a in roster.availability(session, company, team, now)}
     return [
         MemberRow(
             m.rep,
@@ -220,6 +221,7 @@ def previews(session: Session, company: Company, team: Team, now: datetime) -> l
 
 
 def _preview(answer: dict[str, Any]) -> Preview:
+    """A preview answer as the team page shows it."""
     return Preview(
         answer["kind"],
         who_of(answer),
@@ -341,6 +343,7 @@ def by_day(entries: list[Entry], today: date) -> list[tuple[str, list[Entry]]]:
 
 
 def _day_label(d: date, today: date) -> str:
+    """A day heading of the log."""
     if d == today:
         return "Today"
     if d == today - timedelta(days=1):

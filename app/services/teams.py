@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import delete
+from sqlalchemy import bindparam, delete
 from sqlmodel import Session, col, select
 
 from app.domain import routing as r
@@ -41,9 +41,13 @@ def get(session: Session, company: Company, slug: str) -> Team:
     return team
 
 
+_BY_SLUG = select(Team).where(
+    col(Team.company_id) == bindparam("company_id"), col(Team.slug) == bindparam("slug")
+)
+
+
 def _by_slug(session: Session, company: Company, slug: str) -> Team | None:
-    q = select(Team).where(Team.company_id == company.id, Team.slug == slug)
-    return session.exec(q).first()
+    return session.exec(_BY_SLUG, params={"company_id": company.id, "slug": slug}).first()
 
 
 def listing(session: Session, company: Company) -> list[Team]:

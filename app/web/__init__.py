@@ -1,5 +1,7 @@
 """HTML pages and htmx fragments."""
 
+from typing import Any
+
 from app.web.auth import AuthController
 from app.web.manager import ManagerController
 from app.web.phone import PhoneController
@@ -9,7 +11,7 @@ from app.web.schedule import ScheduleController
 from app.web.schedule_settings import SettingsController
 from app.web.teams import TeamsController
 
-WEB_ROUTES: list[object] = [
+WEB_ROUTES: list[Any] = [
     AuthController,
     PhoneController,
     ProfilesController,

@@ -18,14 +18,12 @@ from app.domain import hours as h
 from app.models import Company, Rep
 from app.services import board as board_service
 from app.services import charts, phone, reps, teams
-from app.services import presence as presence_service
 from app.services.errors import Invalid
 from app.settings import Settings
 from app.web.common import MANAGER, SIGNED_IN, page, web_get, web_post
 from app.web.phone import Form
 
 PING_SECONDS = 25  # a comment this often keeps proxies from closing a quiet stream
-MAX_REASON = 200
 KINDS = {"lead": "Leads", "call": "Calls"}
 PERIODS = {"day": "Per day", "week": "Per week"}
 UNTILS = [("", "Until changed"), ("1h", "1 hour"), ("2h", "2 hours"), ("4h", "4 hours")]
@@ -219,21 +217,9 @@ class ManagerController(Controller):
         data: Form,
     ) -> Template | Redirect:
         """A manager sets a rep's status, with a reason that the status event records."""
-        rep, now = reps.get(db, company, rep_id, active_only=True), clock.now()
+        rep = reps.get(db, company, rep_id, active_only=True)
         try:
-            presence_service.change(
-                db,
-                rep,
-                status=data.get("status", ""),
-                note=data.get("note"),
-                until=phone.until_from_form(
-                    data.get("until", ""), data.get("custom_until", ""), rep, company, db, now
-                ),
-                now=now,
-                by="manager",
-                by_rep=manager.id,
-                reason=_reason(data.get("reason")),
-            )
+            board_service.change_by_manager(db, company, rep, manager, data, clock.now())
         except Invalid as exc:
             db.rollback()
             errors = {exc.field: exc.message}
@@ -241,16 +227,6 @@ class ManagerController(Controller):
                 request, db, company, user, clock, settings, rep, None, errors=errors, form=data
             )
         return Redirect(f"/team/reps/{rep.id}?saved=1", status_code=303)
-
-
-def _reason(value: object) -> str:
-    """The manager's reason: required, so the log says why."""
-    text = value.strip() if isinstance(value, str) else ""
-    if not text:
-        raise Invalid("reason", "Say why, e.g. “Stuck in the quarterly review”.")
-    if len(text) > MAX_REASON:
-        raise Invalid("reason", f"Keep the reason to {MAX_REASON} characters.")
-    return text
 
 
 def _rep_page(

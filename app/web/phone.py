@@ -12,9 +12,8 @@ from app.clock import Clock
 from app.domain import presence as p
 from app.models import Company, Rep
 from app.services import phone, team_state, teams
-from app.services.errors import NotFound
 from app.services import presence as presence_service
-from app.services.errors import Invalid
+from app.services.errors import Invalid, NotFound
 from app.web.common import SIGNED_IN, page, web_get, web_post
 
 Form = Annotated[dict[str, str], Body(media_type=RequestEncodingType.URL_ENCODED)]
@@ -101,16 +100,32 @@ class PhoneController(Controller):
         return Redirect("/", status_code=303)
 
     @web_post("/me/teams/{slug:str}/taking-part")
-    def taking_part(self, request: Request[Any, Any, Any], db: Session, company: Company,
-                    user: Rep, clock: Clock, slug: str, data: Form) -> Template | Redirect:
+    def taking_part(
+        self,
+        request: Request[Any, Any, Any],
+        db: Session,
+        company: Company,
+        user: Rep,
+        clock: Clock,
+        slug: str,
+        data: Form,
+    ) -> Template | Redirect:
         """Stop or resume taking part in one of my teams."""
         team = _my_team(db, company, user, slug)
         teams.set_taking_part(db, team, user, data.get("taking_part") == "on")
         return _after(request, db, company, user, clock)
 
     @web_post("/me/teams/{slug:str}/override")
-    def override(self, request: Request[Any, Any, Any], db: Session, company: Company,
-                 user: Rep, clock: Clock, slug: str, data: Form) -> Template | Redirect:
+    def override(
+        self,
+        request: Request[Any, Any, Any],
+        db: Session,
+        company: Company,
+        user: Rep,
+        clock: Clock,
+        slug: str,
+        data: Form,
+    ) -> Template | Redirect:
         """A member overrides the team state (or hands it back to the schedule)."""
         team = _my_team(db, company, user, slug)
         state = data.get("state", "")
@@ -129,12 +144,20 @@ def _my_team(db: Session, company: Company, user: Rep, slug: str) -> Any:
     raise NotFound("You are not a member of that team.")
 
 
-def _after(request: Request[Any, Any, Any], db: Session, company: Company, user: Rep,
-           clock: Clock) -> Template | Redirect:
+def _after(
+    request: Request[Any, Any, Any], db: Session, company: Company, user: Rep, clock: Clock
+) -> Template | Redirect:
     """After a change: the teams card for htmx, else back to the Phone tab."""
     if request.headers.get("hx-request"):
         db.flush()
         v = phone.view(db, company, user, clock.now())
-        return page(request, "phone/_teams.html", v=v, labels=phone.LABELS, now=clock.now(),
-                    local=phone.local, errors={})
+        return page(
+            request,
+            "phone/_teams.html",
+            v=v,
+            labels=phone.LABELS,
+            now=clock.now(),
+            local=phone.local,
+            errors={},
+        )
     return Redirect("/", status_code=303)

@@ -127,6 +127,14 @@ def time_off_view(c: Ctx, rep: Rep, **kw: Any) -> TimeOffView:
     )
 
 
+# The API names fields (date, end_date); the form shows them as "First day", "Until", ...
+FRIENDLY = {
+    "must be on or after date": "The last day can't be before the first day.",
+    "must be after start": "Until must be after From.",
+    "give both start and end": "Give both From and Until.",
+}
+
+
 def post_time_off(c: Ctx, rep: Rep, data: dict[str, Any], **where: str) -> TimeOffView | None:
     """Add the time off the form asks for; None when stored, else the form with its error."""
     try:
@@ -143,7 +151,7 @@ def post_time_off(c: Ctx, rep: Rep, data: dict[str, Any], **where: str) -> TimeO
     except Invalid as exc:
         c.db.rollback()
         values = {name: one(data, name) for name in ("date", "end_date", "start", "end")}
-        errors = {exc.field: exc.message}
+        errors = {exc.field: FRIENDLY.get(exc.message, exc.message[:1].upper() + exc.message[1:])}
         return time_off_view(c, rep, kind=one(data, "kind"), form=values, errors=errors, **where)
     return None
 

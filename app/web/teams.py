@@ -65,6 +65,7 @@ def _team_context(c: Ctx, team: Team, **views: Any) -> dict[str, Any]:
 
 
 def _base(c: Ctx, here: str) -> dict[str, Any]:
+    """What every page of the Team tab's sections needs: who, the tab, the section."""
     return {"user": c.user, "company": c.company, "active_tab": "team", "here": here}
 
 
@@ -80,6 +81,7 @@ class TeamsController(Controller):
     dependencies = MANAGER_CTX
 
     def _team(self, c: Ctx, slug: str) -> Team:
+        """The company's team with this slug; another company's is not found (404)."""
         return teams.get(c.db, c.company, slug)
 
     def _answer(
@@ -106,6 +108,7 @@ class TeamsController(Controller):
         return self._answer(c, team, section, 409, errors=views.pop("errors"), **views)
 
     def _list(self, c: Ctx, status_code: int = 200, **ctx: Any) -> Template:
+        """The list of teams with the new-team form (and its errors)."""
         rows = tv.team_rows(c.db, c.company, c.now)
         ctx.setdefault("errors", {})
         ctx.setdefault("form", {})
@@ -165,6 +168,7 @@ class TeamsController(Controller):
         return self._answer(c, team, "members", notice={"members": "Member added."})
 
     def _member_order(self, c: Ctx, team: Team, rep_id: str) -> list[str]:
+        """The member order, when this rep is a member (else 404)."""
         order = [m.rep.id for m in teams.members(c.db, team)]
         if rep_id not in order:
             raise NotFound("No such member.")

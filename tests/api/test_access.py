@@ -31,8 +31,11 @@ def api_routes(app: Litestar) -> list[tuple[str, str, bool]]:
 def fill(path: str, values: dict[str, str]) -> str:
     """Put concrete values into path parameters like {rep_id:str}."""
     defaults = {"date": "2026-12-25", "int": "1"}
-    return re.sub(r"\{(\w+)(?::(\w+))?\}",
-                  lambda m: values.get(m.group(1), defaults.get(m.group(2) or "", "x")), path)
+    return re.sub(
+        r"\{(\w+)(?::(\w+))?\}",
+        lambda m: values.get(m.group(1), defaults.get(m.group(2) or "", "x")),
+        path,
+    )
 
 
 @pytest.fixture
@@ -45,8 +48,17 @@ def test_every_api_route_refuses_anonymous_callers(client, engine, routes):
     rep = make_rep(w, "Dana")
     assert routes
     for method, path, _ in routes:
-        url = fill(path, {"rep_id": rep.id, "slug": "sales", "date": "2026-12-25",
-                          "time_off_id": "x", "assignment_id": "x", "token_id": "x"})
+        url = fill(
+            path,
+            {
+                "rep_id": rep.id,
+                "slug": "sales",
+                "date": "2026-12-25",
+                "time_off_id": "x",
+                "assignment_id": "x",
+                "token_id": "x",
+            },
+        )
         r = client.request(method, url, json={})
         assert r.status_code == 401, (method, path, r.status_code)
         assert r.headers["content-type"].startswith("application/problem+json")
@@ -71,8 +83,9 @@ def test_another_companys_rep_is_not_found(client, engine, routes):
     assert rep_routes
     for method, path in rep_routes:
         url = fill(path, {"rep_id": stranger.id, "time_off_id": "x"})
-        r = client.request(method, url, headers=mine.admin(), json={"status": "busy",
-                                                                     "reason": "On a call"})
+        r = client.request(
+            method, url, headers=mine.admin(), json={"status": "busy", "reason": "On a call"}
+        )
         assert r.status_code in (404, 422), (method, path, r.status_code)
         if r.status_code == 422:  # a body check may come first; the object is never touched
             continue

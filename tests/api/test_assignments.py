@@ -56,7 +56,11 @@ def test_the_answer_has_the_shape_of_the_contract(client, engine, clock):
     assert body["assignee"] == person
     assert body["hunt"] == [person]
     assert (body["team"], body["kind"], body["external_id"]) == ("sales", "lead", "crm-lead-42")
-    assert (body["destination"], body["reason"], body["routed_via"]) == (None, "assigned", ["sales"])
+    assert (body["destination"], body["reason"], body["routed_via"]) == (
+        None,
+        "assigned",
+        ["sales"],
+    )
     assert body["trace"] == [
         {"rep": {"id": ann.id, "name": "Ann"}, "eligible": True, "tier": 1, "reason": "available"}
     ]
@@ -73,7 +77,9 @@ def test_unavailable_reps_are_skipped_with_the_reason_in_the_trace(client, engin
     set_status(w, ann, "busy")
     make_time_off(w, dee, date(2026, 3, 9))
     make_team(w, "sales", [ann, bob, cy, dee, eve, fay, gus])
-    client.put(f"/api/v1/teams/sales/members/{eve.id}", headers=w.admin(), json={"taking_part": False})
+    client.put(
+        f"/api/v1/teams/sales/members/{eve.id}", headers=w.admin(), json={"taking_part": False}
+    )
     client.put(f"/api/v1/reps/{fay.id}/lock", headers=w.assign(), json={"reason": "On a call"})
     body = hook(client, w).json()
     assert body["assignee"]["name"] == "Gus"
@@ -341,7 +347,9 @@ def test_preview_answers_like_the_hook_and_assigns_nothing(client, engine, clock
     assert (body["assignee"]["name"], [p["name"] for p in body["hunt"]]) == ("Ann", ["Ann", "Bob"])
     assert client.get(url, params={"team": "sales"}, headers=w.assign()).json()["assignee"]
     assert assignee(hook(client, w)) == "Ann"
-    assert client.get("/api/v1/assignments", headers=w.assign()).json()[0]["assignee"]["name"] == "Ann"
+    assert (
+        client.get("/api/v1/assignments", headers=w.assign()).json()[0]["assignee"]["name"] == "Ann"
+    )
 
 
 def test_preview_at_another_instant_shows_that_instants_routing(client, engine):
@@ -389,7 +397,10 @@ def test_the_log_filters_by_team_kind_rep_and_since(client, engine, clock):
     assert log(kind="call") == [("sales", "call", "Ann")]
     assert log(team="support") == [("support", "lead", "Bob")]
     assert log(rep=bob.id) == [("sales", "lead", "Bob"), ("support", "lead", "Bob")]
-    assert log(since=clock.now().isoformat()) == [("sales", "lead", "Bob"), ("support", "lead", "Bob")]
+    assert log(since=clock.now().isoformat()) == [
+        ("sales", "lead", "Bob"),
+        ("support", "lead", "Bob"),
+    ]
 
 
 def test_one_answer_reads_back_and_another_companys_is_not_found(client, engine):
@@ -398,7 +409,9 @@ def test_one_answer_reads_back_and_another_companys_is_not_found(client, engine)
     r = client.get(f"/api/v1/assignments/{answer['id']}", headers=w.assign())
     assert r.json() == answer
     other = make_company(engine, "globex")
-    assert client.get(f"/api/v1/assignments/{answer['id']}", headers=other.assign()).status_code == 404
+    assert (
+        client.get(f"/api/v1/assignments/{answer['id']}", headers=other.assign()).status_code == 404
+    )
     assert client.get("/api/v1/assignments", headers=other.assign()).json() == []
 
 
@@ -431,3 +444,126 @@ def test_counts_among_the_same_eligible_reps_differ_by_at_most_one(client, engin
     w, _ = team_of(engine, ["Ann", "Bob", "Cy"])
     counts = Counter(assignee(hook(client, w)) for _ in range(10))
     assert counts == Counter({"Ann": 4, "Bob": 3, "Cy": 3})
+
+
+def test_team_availability_agrees_with_each_reps_own_availability(client, engine):
+    w = make_company(engine)
+    reps = [
+        make_rep(w, "Ann"),
+        make_rep(w, "Bob", hours=AFTERNOON_ONLY),
+        make_rep(w, "Cy", timezone="Europe/Berlin"),
+        make_rep(w, "Dee"),
+    ]
+    available(w, *reps)
+    make_time_off(w, reps[3], date(2026, 3, 9), start_min=10 * 60, end_min=12 * 60)
+    make_team(w, "sales", reps)
+    for at in [
+        "2026-03-09T11:00:00-04:00",
+        "2026-03-09T14:00:00-04:00",
+        "2026-03-09T08:00:00-04:00",
+    ]:
+        team = client.get("/api/v1/teams/sales/availability", params={"at": at}, headers=w.assign())
+        for row, rep in zip(team.json(), reps, strict=True):
+            own = client.get(f"/api/v1/reps/{rep.id}/availability", params={"at": at},
+                             headers=w.assign()).json()  # fmt: skip
+            expected = "available" if own["reason"] == "working" else own["reason"]
+            assert row["reason"] in (expected, "team_away"), (at, rep.name, row, own)
+
+
+# --- What the web pages call --------------------------------------------------------------------
+
+
+def test_the_log_in_words_says_who_and_who_was_skipped(client, engine):
+    from app.services import assignment_log
+
+    w, (ann, bob, cy) = team_of(engine, ["Ann", "Bob", "Cy"])
+    set_status(w, ann, "busy")
+    make_time_off(w, cy, date(2026, 3, 9))
+    answer = hook(client, w).json()
+    assert assignment_log.describe(answer) == (
+        "Bob: available, least recently assigned. Skipped: Ann (busy), Cy (time off)"
+    )
+    set_status(w, bob, "offline")
+    answer = hook(client, w).json()
+    assert assignment_log.describe(answer) == (
+        "Nobody eligible. Skipped: Ann (busy), Bob (offline), Cy (time off) Sent to voicemail."
+    )
+
+
+def test_the_log_in_words_names_the_team_state_and_the_way_work_went(client, engine):
+    from app.services import assignment_log
+
+    w, _ = team_of(engine, ["Ann"], destinations={"lunch": NUMBER})
+    client.put("/api/v1/teams/sales/override", headers=w.admin(), json={"state": "lunch"})
+    assert assignment_log.describe(hook(client, w).json()) == "Team at lunch. Sent to +15551234567."
+
+
+def test_the_log_filters_by_company_local_day(client, engine, clock):
+    from app.services import assignment_log
+
+    w, _ = team_of(engine, ["Ann"])
+    hook(client, w, external_id="monday")
+    clock.fixed = datetime(2026, 3, 10, 3, 30, tzinfo=UTC)  # Monday 23:30 in New York
+    hook(client, w, external_id="monday-night")
+    clock.fixed = datetime(2026, 3, 10, 14, 0, tzinfo=UTC)
+    hook(client, w, external_id="tuesday")
+    with Session(engine) as s:
+        monday = assignment_log.listing(s, w.company, day=date(2026, 3, 9))
+    assert [a["external_id"] for a in monday] == ["monday", "monday-night"]
+
+
+def test_a_reps_recent_assignments_are_newest_first(client, engine):
+    from app.services import assignment_log
+
+    w, (ann, bob) = team_of(engine, ["Ann", "Bob"])
+    for i in range(4):
+        hook(client, w, external_id=f"crm-{i}")
+    with Session(engine) as s:
+        recent = assignment_log.recent_for(s, ann)
+    assert [a["external_id"] for a in recent] == ["crm-2", "crm-0"]
+
+
+def test_a_reps_place_in_line_counts_from_the_next_assignee(client, engine, clock):
+    from app.services import assignment_log
+
+    w, (ann, bob, cy) = team_of(engine, ["Ann", "Bob", "Cy"])
+    hook(client, w, kind="lead")  # Ann had the last lead: Bob is next, then Cy, then Ann
+    set_status(w, bob, "away")  # tier 2 comes after every Available rep
+
+    def places(rep):
+        with Session(engine) as s:
+            found = assignment_log.places(s, w.company, rep, clock.now())
+        return {(p.team.slug, p.kind): (p.place, p.of) for p in found}
+
+    assert places(ann) == {("sales", "lead"): (2, 3), ("sales", "call"): (1, 3)}
+    assert places(bob)[("sales", "lead")] == (3, 3)
+    with Session(engine) as s:
+        words = [
+            assignment_log.place_words(p)
+            for p in assignment_log.places(s, w.company, cy, clock.now())
+        ]
+    assert words == ["You are next in line for Sales leads", "You are 2nd in line for Sales calls"]
+
+
+def test_a_rep_out_of_line_is_told_why(client, engine, clock):
+    from app.services import assignment_log
+
+    w, (ann,) = team_of(engine, ["Ann"])
+    set_status(w, ann, "busy")
+    with Session(engine) as s:
+        found = assignment_log.places(s, w.company, ann, clock.now())
+        words = [assignment_log.place_words(p) for p in found]
+    assert words == ["Not in line for Sales leads (busy)", "Not in line for Sales calls (busy)"]
+
+
+def test_a_member_can_stop_and_resume_taking_part_through_the_service(client, engine):
+    from app.db import transaction
+    from app.services import teams
+
+    w, (ann, bob) = team_of(engine, ["Ann", "Bob"])
+    with transaction(engine) as s:
+        teams.set_taking_part(s, teams.get(s, w.company, "sales"), ann, False)
+    assert [assignee(hook(client, w)) for _ in range(2)] == ["Bob", "Bob"]
+    with transaction(engine) as s:
+        teams.set_taking_part(s, teams.get(s, w.company, "sales"), ann, True)
+    assert assignee(hook(client, w)) == "Ann"

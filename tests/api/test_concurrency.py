@@ -162,9 +162,15 @@ def assert_concurrent_duplicates_get_one_answer(server: Server) -> None:
     codes = Counter(r.status_code for r in responses)
     assert codes == {201: 1, 200: 39}, codes
     assert len({r.json()["id"] for r in responses}) == 1
-    assert all(r.headers.get("Idempotent-Replayed") == "true" for r in responses if r.status_code == 200)
+    assert all(
+        r.headers.get("Idempotent-Replayed") == "true" for r in responses if r.status_code == 200
+    )
     with Session(server.engine) as s:
-        q = select(func.count()).select_from(Assignment).where(Assignment.idempotency_key == "retry-storm")
+        q = (
+            select(func.count())
+            .select_from(Assignment)
+            .where(Assignment.idempotency_key == "retry-storm")
+        )
         assert s.exec(q).one() == 1
 
 

@@ -314,7 +314,11 @@ def test_an_override_ends_at_the_next_boundary(client, engine, clock):
     make_team(w, "sales", [])
     r = client.put("/api/v1/teams/sales/override", headers=w.admin(), json={"state": "lunch"})
     assert r.status_code == 200, r.text
-    assert r.json() == {"state": "lunch", "override": "lunch", "next_boundary": "2026-03-09T21:00:00Z"}
+    assert r.json() == {
+        "state": "lunch",
+        "override": "lunch",
+        "next_boundary": "2026-03-09T21:00:00Z",
+    }
     clock.fixed = ny(9, 16, 59)
     assert state(client, w)[:2] == ("lunch", "lunch")
     clock.fixed = ny(9, 17)

@@ -16,7 +16,8 @@ def test_rep_taps_the_toggle_and_the_status_survives_a_reload(phone):
     label = phone.locator("button.toggle .toggle-label")
     phone.wait_for_function(
         "([sel, want]) => document.querySelector(sel)?.innerText === want",
-        arg=["button.toggle .toggle-label", expected[before]])
+        arg=["button.toggle .toggle-label", expected[before]],
+    )
     assert label.inner_text() == expected[before]
     phone.reload()
     assert phone.locator("button.toggle .toggle-label").inner_text() == expected[before]
@@ -37,8 +38,12 @@ def test_rep_picks_a_status_with_a_note_from_the_menu(phone):
 
 def test_offline_page_is_shown_without_a_connection(phone):
     sign_in(phone, "kim@demo.ondeck.app")
-    phone.wait_for_function("navigator.serviceWorker && navigator.serviceWorker.controller !== null"
-                            " || (location.reload(), false)", timeout=15000, polling=1000)
+    phone.wait_for_function(
+        "navigator.serviceWorker && navigator.serviceWorker.controller !== null"
+        " || (location.reload(), false)",
+        timeout=15000,
+        polling=1000,
+    )
     phone.context.set_offline(True)
     phone.goto("/schedule", wait_until="domcontentloaded")
     assert "offline" in phone.content().lower()

@@ -9,7 +9,9 @@ def _setup(client, engine):
     dana, lee = make_rep(w, "Dana"), make_rep(w, "Lee")
     make_team(w, "sales", [dana, lee])
     for rep in (dana, lee):
-        client.put(f"/api/v1/reps/{rep.id}/status", headers=w.assign(), json={"status": "available"})
+        client.put(
+            f"/api/v1/reps/{rep.id}/status", headers=w.assign(), json={"status": "available"}
+        )
     sign_in(client, "dana@acme.test")
     return w, dana, lee
 
@@ -22,12 +24,17 @@ def test_phone_tab_shows_my_place_in_line(client, engine):
 
 def test_rep_pauses_taking_part_and_drops_out_of_line(client, engine):
     w, dana, lee = _setup(client, engine)
-    r = post(client, "/me/teams/sales/taking-part", {"taking_part": "off"},
-             headers={"HX-Request": "true"})
+    r = post(
+        client,
+        "/me/teams/sales/taking-part",
+        {"taking_part": "off"},
+        headers={"HX-Request": "true"},
+    )
     assert r.status_code == 200 and "Not taking part" in r.text
     assert "Not in line for Sales leads (not taking part)" in r.text
-    hook = client.post("/api/v1/assignments", headers=w.assign(),
-                       json={"team": "sales", "kind": "lead"})
+    hook = client.post(
+        "/api/v1/assignments", headers=w.assign(), json={"team": "sales", "kind": "lead"}
+    )
     assert hook.json()["assignee"]["id"] == lee.id
 
 
@@ -53,6 +60,9 @@ def test_non_member_cannot_override_a_team(client, engine):
 
 def test_my_recent_assignment_is_listed(client, engine):
     w, dana, _ = _setup(client, engine)
-    client.post("/api/v1/assignments", headers=w.assign(),
-                json={"team": "sales", "kind": "lead", "external_id": "crm-7"})
+    client.post(
+        "/api/v1/assignments",
+        headers=w.assign(),
+        json={"team": "sales", "kind": "lead", "external_id": "crm-7"},
+    )
     assert "crm-7" in client.get("/").text

@@ -250,6 +250,12 @@ def test_adding_without_a_person_or_twice_is_refused_inline(client, world, engin
     assert member_ids(engine, world.team) == [world.dana.id, world.lee.id, world.kim.id]
 
 
+def test_a_move_without_a_direction_is_refused_inline(client, world, engine):
+    r = post(client, f"/teams/sales/members/{world.lee.id}/move", {"direction": "sideways"})
+    assert r.status_code == 422 and "Move a member up or down." in section(r.text, "members")
+    assert member_ids(engine, world.team) == [world.dana.id, world.lee.id, world.kim.id]
+
+
 def test_a_member_stops_and_resumes_taking_part(client, world, engine):
     url = f"/teams/sales/members/{world.lee.id}/taking-part"
     r = post(client, url, {"taking_part": "0"}, headers=HX)
