@@ -18,79 +18,27 @@ Run: python -m bench.faults [--only kill|postgres] [-c 8]
 import argparse
 import asyncio
 import os
-import signal
 import subprocess
 import sys
-import tempfile
 import time
 from collections import Counter
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import httpx
 
-from bench.common import ROOT, cli, free_port, percentile
-from bench.load_hook import Company, double_turns, fair_afterwards, log_of, make_company
+from bench.common import percentile
+from bench.load_hook import (
+    Company,
+    double_turns,
+    fair_afterwards,
+    log_of,
+    make_company,
+    served,
+)
 
 HOOK = "/api/v1/assignments"
-
-
-class Served:
-    """`python -m app serve` in its own process group, so SIGKILL reaches every worker."""
-
-    def __init__(self, env: dict[str, str], workers: int, port: int | None = None):
-        self.env, self.workers = env, workers
-        self.port = port or free_port()
-        self.url = f"http://127.0.0.1:{self.port}"
-        self.proc: subprocess.Popen[bytes] | None = None
-
-    def start(self) -> None:
-        self.proc = subprocess.Popen(
-            [sys.executable, "-m", "app", "serve", "--port", str(self.port),
-             "--workers", str(self.workers)],
-            env=self.env, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-            start_new_session=True,
-        )  # fmt: skip
-        deadline = time.monotonic() + 60
-        while time.monotonic() < deadline:
-            try:
-                if httpx.get(self.url + "/healthz", timeout=2).status_code == 200:
-                    return
-            except httpx.HTTPError:
-                pass
-            time.sleep(0.2)
-        raise RuntimeError("the server did not come up")
-
-    def kill(self, sig: int = signal.SIGKILL) -> None:
-        """Signal the server's process group (its own pid is the group id) and reap it."""
-        if self.proc is None or self.proc.poll() is not None:
-            return
-        os.killpg(self.proc.pid, sig)
-        try:
-            self.proc.wait(15)
-        except subprocess.TimeoutExpired:
-            os.killpg(self.proc.pid, signal.SIGKILL)
-            self.proc.wait(15)
-
-
-@contextmanager
-def served(database_url: str | None, workers: int) -> Iterator[tuple[Served, dict[str, str]]]:
-    """A migrated database (fresh SQLite unless a URL is given) and a started server."""
-    with tempfile.TemporaryDirectory() as tmp:
-        env = dict(os.environ)
-        env["ONDECK_DATABASE_URL"] = database_url or f"sqlite:///{tmp}/faults.db"
-        env["ONDECK_SESSION_DIR"] = f"{tmp}/sessions"
-        env["ONDECK_DEV_SECRET"] = "f" * 64
-        cli(env, "migrate")
-        server = Served(env, workers)
-        server.start()
-        try:
-            yield server, env
-        finally:
-            server.kill(signal.SIGTERM)
 
 
 @dataclass
@@ -153,8 +101,9 @@ def kill_run(clients: int) -> bool:
             await task
 
         asyncio.run(go())
-        print(f"kill -9 (SQLite, 1 worker, {clients} clients): {len(seen.acked)} answers "
-              f"acknowledged (201), {len(seen.unanswered)} requests cut off by the kill")  # fmt: skip
+        acked, cut = len(seen.acked), len(seen.unanswered)
+        print(f"kill -9 (SQLite, 1 worker, {clients} clients): {acked} answers acknowledged "
+              f"(201), {cut} requests cut off by the kill")  # fmt: skip
         server.start()
         return after_kill(company, seen)
 

@@ -16,7 +16,11 @@ Run: python -m bench.load_hook [--only sqlite|postgres] [-n 10000] [-c 64]
 
 import argparse
 import asyncio
+import os
+import signal
+import subprocess
 import sys
+import tempfile
 import time
 from collections import Counter
 from collections.abc import Iterator
@@ -27,11 +31,12 @@ from urllib.parse import urlsplit
 
 import httpx
 
-from bench.common import company_token, percentile, server
+from bench.common import ROOT, cli, company_token, free_port, percentile
 
 HOURS_24_7 = {d: [["00:00", "24:00"]] for d in ("mon", "tue", "wed", "thu", "fri", "sat", "sun")}
 CYCLE = ["available", "away", "busy", "offline"]
 DEADLINE_SECONDS = 600  # no phase runs longer than this, whatever happens
+TIMEOUT_SECONDS = 30  # a request without an answer by then counts as a transport error
 
 
 @dataclass
@@ -69,6 +74,7 @@ class Calls:
     answers: list[dict[str, Any]] = field(default_factory=list)
     errors: Counter[str] = field(default_factory=Counter)
     seconds: float = 0.0
+    stalled: bool = False  # requests stopped getting answers (the run was cut short)
 
     def line(self, what: str) -> str:
         ms = self.latencies or [0.0]
@@ -78,6 +84,7 @@ class Calls:
             f"p50 {percentile(ms, 50):.1f} ms, p99 {percentile(ms, 99):.1f} ms, "
             f"max {max(ms):.1f} ms; answers {dict(sorted(self.statuses.items()))}"
             + (f"; transport errors {dict(self.errors)}" if self.errors else "")
+            + ("; STALLED: no answer for 30 s, run cut short" if self.stalled else "")
         )
 
 
@@ -92,13 +99,14 @@ async def fire(
 
     async def worker() -> None:
         for method, path, body in requests:  # a shared iterator: each request is sent once
-            if time.monotonic() > deadline:
+            if time.monotonic() > deadline or calls.stalled:
                 return
             started = time.perf_counter()
             try:
                 r = await client.request(method, path, json=body)
             except httpx.HTTPError as exc:
                 calls.errors[type(exc).__name__] += 1
+                calls.stalled |= isinstance(exc, httpx.TimeoutException)
                 continue
             calls.latencies.append((time.perf_counter() - started) * 1000)
             calls.statuses[r.status_code] += 1
@@ -120,7 +128,7 @@ def leads(n: int, prefix: str = "lead") -> Iterator[tuple[str, str, dict[str, An
 def client_for(company: Company, concurrency: int) -> httpx.AsyncClient:
     limits = httpx.Limits(max_connections=concurrency, max_keepalive_connections=concurrency)
     return httpx.AsyncClient(
-        base_url=company.url, headers=company.headers, limits=limits, timeout=60
+        base_url=company.url, headers=company.headers, limits=limits, timeout=TIMEOUT_SECONDS
     )
 
 
@@ -178,9 +186,12 @@ def leads_run(company: Company, n: int, concurrency: int, label: str) -> bool:
             await fire(client, calls, leads(n), concurrency, time.monotonic() + DEADLINE_SECONDS)
 
     asyncio.run(go())
+    print(calls.line(f"{label} leads x{n} at {concurrency} concurrent"))
+    if calls.stalled:
+        print(f"{label} leads: the server stopped answering -> FAILED (log not checked)")
+        return False
     ok, checked = check_log(company, calls, set(company.reps))
     ok = ok and calls.statuses == Counter({201: n}) and not calls.errors
-    print(calls.line(f"{label} leads x{n} at {concurrency} concurrent"))
     print(f"{label} leads: {checked} -> {'OK' if ok else 'FAILED'}")
     return ok
 
@@ -209,6 +220,9 @@ def mixed_run(company: Company, n: int, concurrency: int, label: str) -> bool:
     asyncio.run(go())
     print(hooks.line(f"{label} mixed: hook calls"))
     print(changes.line(f"{label} mixed: status changes"))
+    if hooks.stalled or changes.stalled:
+        print(f"{label} mixed: the server stopped answering -> FAILED (log not checked)")
+        return False
     ok, checked = check_log(company, hooks, set(company.reps))
     clean = hooks.statuses == Counter({201: n}) and changes.statuses == Counter({200: n})
     ok = ok and clean and not hooks.errors and not changes.errors
@@ -222,7 +236,7 @@ def fair_afterwards(company: Company, label: str, rounds: int = 5) -> bool:
         for rep in company.togglers:
             c.put(f"/api/v1/reps/{rep}/status", json={"status": "offline"}).raise_for_status()
         got = []
-        for i in range(rounds * len(company.reps)):
+        for _ in range(rounds * len(company.reps)):
             r = c.post("/api/v1/assignments", json={"team": "sales", "kind": "lead"})
             got.append(r.raise_for_status().json()["assignee"]["id"])
     size = len(company.reps)
@@ -234,19 +248,74 @@ def fair_afterwards(company: Company, label: str, rounds: int = 5) -> bool:
     return fair
 
 
+class Served:
+    """`python -m app serve` in its own process group, so SIGKILL reaches every worker."""
+
+    def __init__(self, env: dict[str, str], workers: int, port: int | None = None):
+        self.env, self.workers = env, workers
+        self.port = port or free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.proc: subprocess.Popen[bytes] | None = None
+
+    def start(self) -> None:
+        self.proc = subprocess.Popen(
+            [sys.executable, "-m", "app", "serve", "--port", str(self.port),
+             "--workers", str(self.workers)],
+            env=self.env, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+            start_new_session=True,
+        )  # fmt: skip
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            try:
+                if httpx.get(self.url + "/healthz", timeout=2).status_code == 200:
+                    return
+            except httpx.HTTPError:
+                pass
+            time.sleep(0.2)
+        raise RuntimeError("the server did not come up")
+
+    def kill(self, sig: int = signal.SIGKILL) -> None:
+        """Signal the server's process group (its own pid is the group id) and reap it."""
+        if self.proc is None or self.proc.poll() is not None:
+            return
+        os.killpg(self.proc.pid, sig)
+        try:
+            self.proc.wait(15)
+        except subprocess.TimeoutExpired:
+            os.killpg(self.proc.pid, signal.SIGKILL)
+            self.proc.wait(15)
+
+
+@contextmanager
+def served(database_url: str | None, workers: int) -> Iterator[tuple[Served, dict[str, str]]]:
+    """A migrated database (fresh SQLite unless a URL is given) and a started server."""
+    with tempfile.TemporaryDirectory() as tmp:
+        env = dict(os.environ)
+        env["ONDECK_DATABASE_URL"] = database_url or f"sqlite:///{tmp}/faults.db"
+        env["ONDECK_SESSION_DIR"] = f"{tmp}/sessions"
+        env["ONDECK_DEV_SECRET"] = "l" * 64
+        cli(env, "migrate")
+        server = Served(env, workers)
+        server.start()
+        try:
+            yield server, env
+        finally:
+            server.kill(signal.SIGTERM)
+
+
 @contextmanager
 def target(kind: str) -> Iterator[tuple[str, dict[str, str], str]]:
     """A served OnDeck: SQLite with one worker, or a fresh PostgreSQL database with two."""
     with ExitStack() as stack:
         if kind == "sqlite":
-            url, env = stack.enter_context(server(workers=1))
-            yield url, env, "SQLite, 1 worker"
+            running, env = stack.enter_context(served(None, 1))
+            yield running.url, env, "SQLite, 1 worker"
             return
         from tests.live import postgres_database
 
         database = stack.enter_context(postgres_database())
-        url, env = stack.enter_context(server(workers=2, database_url=database))
-        yield url, env, "PostgreSQL, 2 workers"
+        running, env = stack.enter_context(served(database, 2))
+        yield running.url, env, "PostgreSQL, 2 workers"
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -5,6 +5,7 @@ from typing import Annotated
 
 import msgspec
 from litestar import Controller, Response
+from litestar.datastructures import ResponseHeader
 from litestar.openapi.datastructures import ResponseSpec
 from litestar.params import Parameter
 from sqlmodel import Session
@@ -27,6 +28,12 @@ REPLAYED = ResponseSpec(
     "(header Idempotent-Replayed: true); nothing new is assigned",
 )
 
+REPLAYED_HEADER = ResponseHeader(
+    name="Idempotent-Replayed",
+    description="true on a replay (status 200) of the first answer under the Idempotency-Key",
+    documentation_only=True,
+)
+
 
 class AssignmentController(Controller):
     path = "/api/v1/assignments"
@@ -37,6 +44,7 @@ class AssignmentController(Controller):
         "/",
         status_code=201,
         responses={**ERRORS, 200: REPLAYED},
+        response_headers=[REPLAYED_HEADER],
         summary="Who gets the next lead or call (the hook)",
     )
     def hook(

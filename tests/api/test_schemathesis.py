@@ -14,6 +14,7 @@ Two kinds of check failure are tolerated, each counted and printed, and nothing 
   APIs do) or a date-time query parameter given as a number (see GAPS).
 """
 
+import contextlib
 import json
 import os
 import time
@@ -38,7 +39,7 @@ from tests.conftest import DEFAULT_NOW, fresh_schema
 
 pytestmark = pytest.mark.skipif(
     os.environ.get("ONDECK_TEST_DATABASE") == "postgres",
-    reason="schemathesis runs in the SQLite pass (the HTTP contract does not depend on the database)",
+    reason="schemathesis runs in the SQLite pass (the HTTP contract is the same on PostgreSQL)",
 )
 
 EXAMPLES = int(os.environ.get("ONDECK_SCHEMATHESIS_EXAMPLES", "25"))  # per operation and mode
@@ -48,7 +49,7 @@ PROBLEM = "application/problem+json"
 
 # Where the served document is looser than the server (reported to the lead; tolerated meanwhile):
 GAPS = {
-    "unknown field": "request bodies forbid unknown fields but the schema lacks additionalProperties",
+    "unknown field": "bodies forbid unknown fields; the schema lacks additionalProperties: false",
     "number as date-time": "`at`/`since` accept a Unix timestamp, the schema says ISO 8601",
 }
 
@@ -125,10 +126,8 @@ class Run:
             self.cases += 1
             self.one(case)
 
-        try:
+        with contextlib.suppress(Unsatisfiable):  # nothing here can be made schema-breaking
             check()
-        except Unsatisfiable:  # nothing in this operation can be made schema-breaking
-            pass
 
     def one(self, case: Any) -> None:
         """Send one case and run every check on its answer."""

@@ -121,8 +121,10 @@ def test_a_schedule_without_lunch_hours_has_no_lunch(client, engine):
     [
         ({"schedule": {"in_office": {**NY_LUNCH["in_office"], "mon": [["17:00", "09:00"]]}}},
          "schedule.in_office.mon[0]"),
-        ({"schedule": {"in_office": NY_LUNCH["in_office"], "lunch": {"mon": []}}}, "schedule.lunch.tue"),
-        ({"destinations": {"away": {"type": "number", "number": "555"}}}, "destinations.away.number"),
+        ({"schedule": {"in_office": NY_LUNCH["in_office"], "lunch": {"mon": []}}},
+         "schedule.lunch.tue"),
+        ({"destinations": {"away": {"type": "number", "number": "555"}}},
+         "destinations.away.number"),
         ({"destinations": {"lunch": {"type": "team"}}}, "destinations.lunch.team"),
         ({"destinations": {"away": {"type": "fax"}}}, "destinations.away.type"),
         ({"ring": "some"}, "ring"),
