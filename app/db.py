@@ -36,7 +36,12 @@ def make_engine(url: str) -> Engine:
     """Create the engine: SQLite in WAL mode with a busy timeout, PostgreSQL through psycopg."""
     url = normalize_url(url)
     if url.startswith("sqlite"):
-        engine = create_engine(url, connect_args={"timeout": 30, "check_same_thread": False})
+        # writers wait for the lock holding a connection each; keep spare ones for readers
+        memory = url in ("sqlite://", "sqlite:///:memory:")
+        pool = {} if memory else {"pool_size": 20, "max_overflow": 60}
+        engine = create_engine(
+            url, connect_args={"timeout": 30, "check_same_thread": False}, **pool
+        )  # type: ignore[arg-type]
         _sqlite_pragmas(engine)
         return engine
     return create_engine(

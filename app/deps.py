@@ -29,6 +29,16 @@ def provide_db(request: Request[Any, Any, Any]) -> Iterator[Session]:
             channels.publish("board", company_channel(company_id))
 
 
+def reader(request: Request[Any, Any, Any]) -> Any:
+    """A short read-only transaction apart from the request's own.
+
+    Authentication reads through it, on the event loop, so a writer's session takes SQLite's write
+    lock only inside its handler's worker thread: a dependency waiting for that lock would hold
+    one of the loop's few executor threads that the lock holder itself needs (a deadlock).
+    """
+    return transaction(request.app.state.engine, write=False)
+
+
 def refuse(db: Session, error: Exception) -> NoReturn:
     """End the request's transaction, then raise.
 

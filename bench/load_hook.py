@@ -280,7 +280,7 @@ class Served:
             return
         os.killpg(self.proc.pid, sig)
         try:
-            self.proc.wait(15)
+            self.proc.wait(5)
         except subprocess.TimeoutExpired:
             os.killpg(self.proc.pid, signal.SIGKILL)
             self.proc.wait(15)

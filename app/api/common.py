@@ -10,7 +10,7 @@ from litestar.handlers import BaseRouteHandler
 from litestar.openapi.datastructures import ResponseSpec
 from sqlmodel import Session
 
-from app.deps import refuse
+from app.deps import reader
 from app.models import ApiToken, Company
 from app.services import accounts
 from app.services.errors import Forbidden, NotFound
@@ -29,29 +29,28 @@ def bearer_required(connection: ASGIConnection[Any, Any, Any, Any], _: BaseRoute
 
 
 def provide_token(request: Request[Any, Any, Any], db: Session) -> ApiToken:
-    """The live token sent as `Authorization: Bearer <token>`, else 401."""
-    header = request.headers.get("authorization", "")
-    scheme, _, secret = header.partition(" ")
+    """The live token sent as `Authorization: Bearer <token>` (and its company), else 401."""
+    scheme, _, secret = request.headers.get("authorization", "").partition(" ")
     if scheme.lower() != "bearer" or not secret.strip():
-        refuse(db, NotAuthorizedException("Send Authorization: Bearer <token>."))
-    token = accounts.token_for(db, secret.strip())
-    if token is None:
-        refuse(db, NotAuthorizedException("Unknown or revoked token."))
+        raise NotAuthorizedException("Send Authorization: Bearer <token>.")
+    with reader(request) as rs:
+        token = accounts.token_for(rs, secret.strip())
+        company = rs.get(Company, token.company_id) if token else None
+    if token is None or company is None:
+        raise NotAuthorizedException("Unknown or revoked token.")
+    request.state.company = db.merge(company, load=False)  # no query: attach the row read above
     return token
 
 
-def provide_company(token: ApiToken, db: Session) -> Company:
+def provide_company(token: ApiToken, request: Request[Any, Any, Any]) -> Company:
     """The company the token belongs to: every query is scoped to it."""
-    company = db.get(Company, token.company_id)
-    if company is None:
-        refuse(db, NotAuthorizedException("Unknown or revoked token."))
-    return company
+    return request.state.company  # type: ignore[no-any-return]
 
 
-def require_admin(token: ApiToken, company: Company, db: Session) -> ApiToken:
-    """Refuse tokens without the admin scope (after `company`, so no sibling runs after it)."""
+def require_admin(token: ApiToken, company: Company) -> ApiToken:
+    """Refuse tokens without the admin scope."""
     if token.scope != "admin":
-        refuse(db, Forbidden("This needs a token with the admin scope."))
+        raise Forbidden("This needs a token with the admin scope.")
     return token
 
 
@@ -74,8 +73,8 @@ ERRORS: dict[int, ResponseSpec] = {
 }
 
 AUTH = {
-    "token": Provide(provide_token, sync_to_thread=True),
-    "company": Provide(provide_company, sync_to_thread=True),
+    "token": Provide(provide_token, sync_to_thread=False),
+    "company": Provide(provide_company, sync_to_thread=False),
 }
 ADMIN = {"admin": Provide(require_admin, sync_to_thread=False)}
 SECURITY: list[dict[str, list[str]]] = [{"bearer": []}]

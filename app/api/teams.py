@@ -35,6 +35,7 @@ def _body(data: msgspec.Struct) -> dict[str, Any]:
 
 
 def _out(db: Session, team: Any) -> TeamOut:
+    """The response shape of a team with its members."""
     return msgspec.convert(teams.as_json(team, teams.members(db, team)), TeamOut)
 
 

@@ -228,6 +228,7 @@ _UPSERTS = {"postgresql": _Upserts(postgresql), "sqlite": _Upserts(sqlite)}
 
 
 def _dialect(session: Session) -> _Upserts:
+    """The upserts for the session's database."""
     return _UPSERTS[session.get_bind().dialect.name]
 
 
@@ -254,6 +255,7 @@ def _answer(
 
 
 def _person(rep: roster.Person) -> dict[str, Any]:
+    """The API shape of an assignee or hunt list entry."""
     return {"id": rep.id, "name": rep.name, "email": rep.email, "phone": rep.phone}
 
 
@@ -267,6 +269,7 @@ def _digest(team: str, kind: str, external_id: str | None) -> str:
 
 
 def _check_key(key: str) -> None:
+    """Idempotency keys are 1 to 255 characters."""
     if not key or len(key) > MAX_KEY:
         raise Invalid("Idempotency-Key", f"Use 1 to {MAX_KEY} characters.")
 

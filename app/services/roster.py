@@ -88,6 +88,7 @@ def availability(session: Session, company: Company, team: Team, at: datetime) -
 
 
 def _standing(s: Seen) -> dict[str, Any]:
+    """A member's trace line."""
     return trace_line(r.trace_entry(s.candidate))
 
 

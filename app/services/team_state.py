@@ -1,6 +1,7 @@
 """A team's state at an instant, manual overrides, and the PIN integrations override with."""
 
 import math
+import re
 from collections.abc import Mapping
 from datetime import date, datetime, timedelta
 from typing import Any
@@ -15,6 +16,7 @@ from app.services import availability as avail
 from app.services import security
 from app.services.errors import Forbidden, Invalid, Throttled, WrongSecret
 
+PIN = re.compile(r"[0-9]{4,8}")
 PIN_LIMIT = 5
 PIN_WINDOW = timedelta(minutes=15)
 PIN_LOCK = timedelta(minutes=15)
@@ -137,6 +139,15 @@ def check_pin(session: Session, team: Team, pin: str, now: datetime) -> None:
     raise WrongSecret("Wrong PIN for this team.", status=403)
 
 
+def hash_pin(pin: object) -> str | None:
+    """The Argon2id hash of a 4–8 digit PIN; None removes the PIN."""
+    if pin is None:
+        return None
+    if not isinstance(pin, str) or not PIN.fullmatch(pin):
+        raise Invalid("pin", "Use 4 to 8 digits.")
+    return security.hash_password(pin)
+
+
 def _count_failure(team: Team, now: datetime) -> None:
     """Failures count within a 15-minute window; the fifth locks the PIN."""
     start = team.pin_window_start
@@ -149,6 +160,7 @@ def _count_failure(team: Team, now: datetime) -> None:
 
 
 def _locked(team: Team, now: datetime) -> Throttled:
+    """The 429 for a locked PIN, with the seconds until it opens again."""
     assert team.pin_locked_until is not None
     wait = math.ceil((team.pin_locked_until - now).total_seconds())
     return Throttled("Too many wrong PINs: this team's PIN is locked for now.", wait)

@@ -1,6 +1,5 @@
 """Teams: ordered members who take part or not, schedule, destinations, ring mode and PIN."""
 
-import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -11,14 +10,13 @@ from sqlmodel import Session, col, select
 
 from app.domain import routing as r
 from app.models import Company, Rep, Rotation, Team, TeamMember, Turn
-from app.services import security
+from app.services import team_state
 from app.services.accounts import check_hours, check_name, check_slug
 from app.services.errors import Invalid, NotFound, Refused
 
 STATES = ("lunch", "away", "vacation")
 DEFAULTS = {"lunch": r.MEMBERS, "away": r.VOICEMAIL, "vacation": r.VOICEMAIL}
 RINGS = ("sequence", "all")
-PIN = re.compile(r"[0-9]{4,8}")
 CLOSED: dict[str, list[list[str]]] = {
     d: [] for d in ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 }
@@ -47,6 +45,7 @@ _BY_SLUG = select(Team).where(
 
 
 def _by_slug(session: Session, company: Company, slug: str) -> Team | None:
+    """The company's team with this slug, or None."""
     return session.exec(_BY_SLUG, params={"company_id": company.id, "slug": slug}).first()
 
 
@@ -148,7 +147,7 @@ def create(
         schedule=_schedule(schedule),
         **_destinations(session, company, slug, destinations or {}, {}),
         ring=_ring(ring),
-        pin_hash=_pin(pin),
+        pin_hash=team_state.hash_pin(pin),
         created_at=now,
     )
     ids = _check_members(session, company, members)
@@ -172,8 +171,8 @@ def update(session: Session, company: Company, team: Team, changes: Mapping[str,
         values["ring"] = _ring(changes["ring"])
     if "pin" in changes:
         # A new PIN also ends any lock-out of the old one.
-        values.update(pin_hash=_pin(changes["pin"]), pin_failures=0, pin_window_start=None)
-        values["pin_locked_until"] = None
+        values["pin_hash"] = team_state.hash_pin(changes["pin"])
+        values.update(pin_failures=0, pin_window_start=None, pin_locked_until=None)
     ids = _check_members(session, company, changes["members"]) if "members" in changes else None
     for key, value in values.items():
         setattr(team, key, value)
@@ -290,15 +289,7 @@ def _place_members(session: Session, team: Team, ids: list[str]) -> None:
 
 
 def _ring(ring: object) -> str:
+    """A checked ring mode: the hunt list one by one, or all at once."""
     if ring not in RINGS:
         raise Invalid("ring", "Use 'sequence' (one by one) or 'all' (all at once).")
     return str(ring)
-
-
-def _pin(pin: object) -> str | None:
-    """The Argon2id hash of a 4–8 digit PIN; None removes the PIN."""
-    if pin is None:
-        return None
-    if not isinstance(pin, str) or not PIN.fullmatch(pin):
-        raise Invalid("pin", "Use 4 to 8 digits.")
-    return security.hash_password(pin)

@@ -10,7 +10,7 @@ from litestar.response import Template
 from litestar.utils.scope.state import ScopeState
 from sqlmodel import Session
 
-from app.deps import refuse
+from app.deps import reader
 from app.models import Company, Rep
 from app.services.errors import Forbidden
 
@@ -19,32 +19,32 @@ web_post = partial(post, sync_to_thread=True, include_in_schema=False)
 
 
 def provide_user(request: Request[Any, Any, Any], db: Session) -> Rep:
-    """The signed-in, active person, else a redirect to sign-in."""
+    """The signed-in, active person (and their company), else a redirect to sign-in."""
     rep_id = (request.session or {}).get("rep_id")
-    rep = db.get(Rep, rep_id) if rep_id else None
-    if rep is None or not rep.active:
-        refuse(db, NotAuthorizedException("Please sign in."))
-    return rep
+    with reader(request) as rs:
+        rep = rs.get(Rep, rep_id) if rep_id else None
+        company = rs.get(Company, rep.company_id) if rep is not None else None
+    if rep is None or not rep.active or company is None:
+        raise NotAuthorizedException("Please sign in.")
+    request.state.company = db.merge(company, load=False)  # no query: attach the rows read above
+    return db.merge(rep, load=False)
 
 
-def provide_company(user: Rep, db: Session) -> Company:
+def provide_company(user: Rep, request: Request[Any, Any, Any]) -> Company:
     """The signed-in person's company: every page is scoped to it."""
-    company = db.get(Company, user.company_id)
-    if company is None:
-        refuse(db, NotAuthorizedException("Please sign in."))
-    return company
+    return request.state.company  # type: ignore[no-any-return]
 
 
-def require_manager(user: Rep, company: Company, db: Session) -> Rep:
-    """Refuse people who are not managers (after `company`, so no sibling runs after it)."""
+def require_manager(user: Rep, company: Company) -> Rep:
+    """Refuse people who are not managers."""
     if user.role != "manager":
-        refuse(db, Forbidden("Only managers can do this."))
+        raise Forbidden("Only managers can do this.")
     return user
 
 
 SIGNED_IN = {
-    "user": Provide(provide_user, sync_to_thread=True),
-    "company": Provide(provide_company, sync_to_thread=True),
+    "user": Provide(provide_user, sync_to_thread=False),
+    "company": Provide(provide_company, sync_to_thread=False),
 }
 MANAGER = {"manager": Provide(require_manager, sync_to_thread=False)}
 

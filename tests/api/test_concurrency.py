@@ -19,11 +19,13 @@ from sqlalchemy import Engine, func
 from sqlmodel import Session, select
 
 from app.db import make_engine, transaction
+from app.db import writer as make_writer
 from app.domain.hours import ALWAYS
 from app.migrations import upgrade
 from app.models import Assignment, Rotation, Turn
-from app.services import accounts, teams
+from app.services import accounts, assigner, teams
 from app.services import presence as presence_service
+from app.services.errors import Refused
 from tests.conftest import PG_URL, must_run, postgres_reachable
 
 CALLS = 240
@@ -123,7 +125,7 @@ def fire(server: Server, n: int, key: str | None = None) -> list[httpx.Response]
 
     def call(i: int) -> None:
         body = {"team": "sales", "kind": "lead", "external_id": "same" if key else f"lead-{i}"}
-        with httpx.Client(base_url=server.url, timeout=40) as c:
+        with httpx.Client(base_url=server.url, timeout=120) as c:  # slow CI is not a failure
             barrier.wait()
             try:
                 results[i] = c.post("/api/v1/assignments", json=body, headers=headers)
@@ -207,3 +209,61 @@ def test_simultaneous_hook_calls_on_postgres_with_two_workers_never_share_a_turn
     server = serve(pg_database, 2)
     assert_no_turn_twice_and_fair(server)
     assert_concurrent_duplicates_get_one_answer(server)
+
+
+# --- A duplicate that arrives while the first answer is still being given (PostgreSQL) ----------
+# SQLite serializes writers, so there a duplicate always finds the first answer already stored.
+
+
+@pytest.fixture
+def pg_engine(pg_database: str) -> Iterator[Engine]:
+    upgrade(pg_database)
+    engine = make_engine(pg_database)
+    yield engine
+    engine.dispose()
+
+
+def _race(engine: Engine, second_body: dict[str, str]) -> tuple[dict, object]:
+    """Answer with key K in an open transaction; meanwhile a second request with K starts."""
+    from tests.builders import available, make_company, make_rep, make_team
+
+    w = make_company(engine)
+    reps = [make_rep(w, n) for n in ("Ann", "Bob")]
+    available(w, *reps)
+    make_team(w, "sales", reps)
+    now = datetime(2026, 3, 9, 15, 0, tzinfo=UTC)
+    first = Session(make_writer(engine), expire_on_commit=False)
+    answer = assigner.assign(first, w.company, team="sales", kind="lead", key="K", now=now).answer
+    outcome: dict[str, object] = {}
+
+    def second() -> None:
+        try:
+            with transaction(engine) as s:
+                outcome["it"] = assigner.assign(s, w.company, key="K", now=now, **second_body)
+        except Exception as exc:  # noqa: BLE001 - the test looks at it
+            outcome["it"] = exc
+
+    t = threading.Thread(target=second)
+    t.start()
+    time.sleep(1.0)
+    assert t.is_alive(), "the duplicate should wait for the first answer"
+    first.commit()
+    first.close()
+    t.join(30)
+    return answer, outcome["it"]
+
+
+def test_a_duplicate_arriving_mid_answer_waits_and_replays_the_first(pg_engine):
+    answer, outcome = _race(pg_engine, {"team": "sales", "kind": "lead"})
+    assert isinstance(outcome, assigner.Outcome), outcome
+    assert outcome.replayed and outcome.answer == answer
+    with Session(pg_engine) as s:
+        assert s.exec(select(func.count()).select_from(Assignment)).one() == 1
+        assert s.exec(select(Rotation)).one().seq == 1  # the duplicate's turn was undone
+
+
+def test_a_different_body_arriving_mid_answer_under_the_same_key_is_refused(pg_engine):
+    _answer, outcome = _race(pg_engine, {"team": "sales", "kind": "call"})
+    assert isinstance(outcome, Refused), outcome
+    with Session(pg_engine) as s:
+        assert s.exec(select(func.count()).select_from(Assignment)).one() == 1

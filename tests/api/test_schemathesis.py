@@ -43,7 +43,7 @@ pytestmark = pytest.mark.skipif(
 )
 
 EXAMPLES = int(os.environ.get("ONDECK_SCHEMATHESIS_EXAMPLES", "25"))  # per operation and mode
-BUDGET_SECONDS = 150  # generation stops after this, so the test stays under 3 minutes
+BUDGET_SECONDS = 120  # generation stops after this, so the test stays under 3 minutes
 MIN_CASES = 1000
 PROBLEM = "application/problem+json"
 
