@@ -40,7 +40,7 @@ def make_engine(url: str) -> Engine:
         memory = url in ("sqlite://", "sqlite:///:memory:")
         pool = {} if memory else {"pool_size": 20, "max_overflow": 60}
         engine = create_engine(
-            url, connect_args={"timeout": 30, "check_same_thread": False}, **pool
+            url, connect_args={"timeout": 60, "check_same_thread": False}, **pool
         )  # type: ignore[arg-type]
         _sqlite_pragmas(engine)
         return engine
@@ -63,7 +63,7 @@ def _sqlite_pragmas(engine: Engine) -> None:
         cur = dbapi_conn.cursor()
         cur.execute("PRAGMA journal_mode=WAL")
         cur.execute("PRAGMA synchronous=NORMAL")
-        cur.execute("PRAGMA busy_timeout=30000")
+        cur.execute("PRAGMA busy_timeout=60000")
         cur.execute("PRAGMA foreign_keys=ON")
         cur.close()
 
