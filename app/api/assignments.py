@@ -16,6 +16,7 @@ from app.api.teams import AT, instant
 from app.clock import Clock
 from app.models import Company
 from app.services import assigner, assignment_log
+from app.services.errors import Invalid
 
 KEY_HEADER = Parameter(
     header="Idempotency-Key",
@@ -97,6 +98,8 @@ class AssignmentController(Controller):
         offset: Annotated[int, Parameter(ge=0, le=2**63 - 1)] = 0,  # the databases' integer limit
     ) -> list[AssignmentOut]:
         """Hook answers oldest first (offset paging stays stable while new ones arrive)."""
+        if since is not None and since.utcoffset() is None:
+            raise Invalid("since", "Give the instant with an offset, e.g. 2026-03-09T10:00:00Z.")
         found = assignment_log.listing(
             db, company, team=team, kind=kind, rep=rep, since=since, limit=limit, offset=offset
         )

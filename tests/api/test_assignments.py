@@ -403,6 +403,13 @@ def test_the_log_filters_by_team_kind_rep_and_since(client, engine, clock):
     ]
 
 
+def test_since_without_an_offset_is_refused_naming_since(client, engine):
+    w, _ = team_of(engine, ["Ann"])
+    params = {"since": "2026-03-09T10:00:00"}
+    r = client.get("/api/v1/assignments", params=params, headers=w.assign())
+    assert (r.status_code, r.json()["field"]) == (422, "since")
+
+
 def test_one_answer_reads_back_and_another_companys_is_not_found(client, engine):
     w, _ = team_of(engine, ["Ann"])
     answer = hook(client, w).json()
