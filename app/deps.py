@@ -1,49 +1,132 @@
-"""Request dependencies: the database session (one transaction per request)."""
+"""Request dependencies: the database session (one transaction per request) and its gates.
 
-from collections.abc import Iterator
-from typing import Any, NoReturn
+No database work ever runs on the event loop: the transaction is opened, committed and closed in
+worker threads, and each request first waits, on the loop and without a thread or a connection,
+for a free slot (never more transactions than the pool can serve) and, on SQLite, for the
+process's single writer turn. Measured without them: the loop blocked on a pool checkout while
+the request holding SQLite's write lock waited for the loop to commit (docs/performance.md).
+"""
 
+import asyncio
+from collections.abc import AsyncIterator
+from contextlib import AbstractContextManager
+from typing import Any
+
+import anyio.to_thread
 from litestar import Request
 from litestar.channels import ChannelsPlugin
+from litestar.types import ASGIApp, Receive, Scope, Send
+from sqlalchemy import Engine
 from sqlmodel import Session
 
 from app.channels import company_channel
-from app.db import transaction
+from app.db import is_sqlite, transaction
 from app.services.events import changed_companies
 
 SAFE = {"GET", "HEAD", "OPTIONS"}
+SLOTS = 24  # below every pool's size (SQLite 80, PostgreSQL 30 per worker)
+UNIT = "ondeck.unit"
 
 
-def provide_db(request: Request[Any, Any, Any]) -> Iterator[Session]:
+class Gates:
+    """Per-process admission: a slot for every transaction, one writer at a time on SQLite."""
+
+    def __init__(self, engine: Engine) -> None:
+        self.slots = asyncio.Semaphore(SLOTS)
+        self.writer = asyncio.Lock() if is_sqlite(engine) else None
+
+    async def enter(self, write: bool) -> None:
+        """Wait for this request's turn (the writer turn first, so waiting writers hold no slot)."""
+        if write and self.writer is not None:
+            await self.writer.acquire()
+        try:
+            await self.slots.acquire()
+        except BaseException:
+            self.leave(write, slot=False)
+            raise
+
+    def leave(self, write: bool, *, slot: bool = True) -> None:
+        """Give the turn back."""
+        if slot:
+            self.slots.release()
+        if write and self.writer is not None:
+            self.writer.release()
+
+
+async def open_gates(app: Any) -> None:
+    """Startup: gates bound to this event loop."""
+    app.state.gates = Gates(app.state.engine)
+
+
+class Unit:
+    """One request's transaction, ended exactly once (commit, or rollback on error)."""
+
+    def __init__(self, engine: Engine, gates: Gates, write: bool) -> None:
+        self.gates, self.write, self.ended = gates, write, False
+        self._tx: AbstractContextManager[Session] = transaction(engine, write=write)
+        self.session = self._tx.__enter__()
+
+    async def end(self, exc: BaseException | None = None) -> None:
+        """Commit (or roll back when `exc`) in a worker thread, then give the gates back."""
+        if self.ended:
+            return
+        self.ended = True
+        try:
+            args = (type(exc), exc, exc.__traceback__) if exc else (None, None, None)
+            await anyio.to_thread.run_sync(self._tx.__exit__, *args)
+        finally:
+            self.gates.leave(self.write)
+
+
+async def provide_db(request: Request[Any, Any, Any]) -> AsyncIterator[Session]:
     """A session whose transaction commits before the answer is sent, or rolls back on error.
 
     After a commit, every company whose live state changed gets a board event (only then, so a
     listener that reloads sees the committed rows).
     """
-    with transaction(request.app.state.engine, write=request.method not in SAFE) as session:
-        yield session
-    companies = changed_companies(session)
+    gates: Gates = request.app.state.gates
+    write = request.method not in SAFE
+    await gates.enter(write)
+    unit = Unit(request.app.state.engine, gates, write)
+    request.scope[UNIT] = unit  # type: ignore[literal-required]
+    try:
+        yield unit.session
+    except GeneratorExit:
+        raise  # closed without a result: end_abandoned_units rolls back
+    except BaseException as exc:
+        await unit.end(exc)
+        raise
+    await unit.end()
+    _publish(request, changed_companies(unit.session))
+
+
+def _publish(request: Request[Any, Any, Any], companies: set[str]) -> None:
+    """Tell each changed company's board listeners to refresh."""
     if companies:
         channels = request.app.plugins.get(ChannelsPlugin)
         for company_id in companies:
             channels.publish("board", company_channel(company_id))
 
 
+def end_abandoned_units(app: ASGIApp) -> ASGIApp:
+    """Middleware: roll back a transaction whose request failed in a later dependency.
+
+    Litestar cleans up generator dependencies only once all of them are resolved; a guard that
+    refuses after `db` was opened would otherwise keep its gates forever.
+    """
+
+    async def middleware(scope: Scope, receive: Receive, send: Send) -> None:
+        try:
+            await app(scope, receive, send)
+        finally:
+            unit: Unit | None = scope.get(UNIT)  # type: ignore[assignment]
+            if unit is not None:
+                await unit.end()
+
+    return middleware
+
+
 def reader(request: Request[Any, Any, Any]) -> Any:
-    """A short read-only transaction apart from the request's own.
-
-    Authentication reads through it, on the event loop, so a writer's session takes SQLite's write
-    lock only inside its handler's worker thread: a dependency waiting for that lock would hold
-    one of the loop's few executor threads that the lock holder itself needs (a deadlock).
-    """
+    """A short read-only transaction apart from the request's own (authentication reads here,
+    in a worker thread, before the request's own transaction takes any lock)."""
     return transaction(request.app.state.engine, write=False)
-
-
-def refuse(db: Session, error: Exception) -> NoReturn:
-    """End the request's transaction, then raise.
-
-    Litestar does not clean up generator dependencies resolved before a failing one, so a
-    dependency that refuses must release the session (and SQLite's write lock) itself.
-    """
-    db.close()
-    raise error

@@ -26,7 +26,7 @@ from app import STATIC, TEMPLATES
 from app.api.common import bearer_required
 from app.clock import Clock
 from app.db import make_engine, transaction
-from app.deps import provide_db
+from app.deps import end_abandoned_units, open_gates, provide_db
 from app.errors import EXCEPTION_HANDLERS
 from app.sessions import RotatingSessionConfig
 from app.settings import Settings
@@ -81,7 +81,7 @@ def create_app(settings: Settings | None = None, *, clock: Clock | None = None) 
         },
         state=State({"engine": engine, "settings": settings, "clock": clock}),
         stores={"sessions": _session_store(settings)},
-        middleware=[session_config.middleware],
+        middleware=[end_abandoned_units, session_config.middleware],
         csrf_config=csrf,
         plugins=[HTMXPlugin(), make_channels(settings)],
         template_config=TemplateConfig(directory=TEMPLATES, engine=JinjaTemplateEngine),
@@ -89,7 +89,7 @@ def create_app(settings: Settings | None = None, *, clock: Clock | None = None) 
         exception_handlers=EXCEPTION_HANDLERS,
         after_request=security_headers(settings),
         request_max_body_size=64 * 1024,
-        on_startup=[_enough_threads],
+        on_startup=[_enough_threads, open_gates],
         on_shutdown=[lambda: engine.dispose()],
         debug=False,
     )

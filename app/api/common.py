@@ -73,7 +73,7 @@ ERRORS: dict[int, ResponseSpec] = {
 }
 
 AUTH = {
-    "token": Provide(provide_token, sync_to_thread=False),
+    "token": Provide(provide_token, sync_to_thread=True),
     "company": Provide(provide_company, sync_to_thread=False),
 }
 ADMIN = {"admin": Provide(require_admin, sync_to_thread=False)}

@@ -43,7 +43,7 @@ def require_manager(user: Rep, company: Company) -> Rep:
 
 
 SIGNED_IN = {
-    "user": Provide(provide_user, sync_to_thread=False),
+    "user": Provide(provide_user, sync_to_thread=True),
     "company": Provide(provide_company, sync_to_thread=False),
 }
 MANAGER = {"manager": Provide(require_manager, sync_to_thread=False)}
