@@ -63,11 +63,21 @@ async def _subscription(channels: ChannelsPlugin, channel: str) -> AsyncIterator
 
 
 async def board_events(
-    channels: ChannelsPlugin, channel: str, ping_seconds: float = PING_SECONDS
+    channels: ChannelsPlugin,
+    channel: str,
+    ping_seconds: float = PING_SECONDS,
+    *,
+    reconnect: bool = False,
 ) -> AsyncGenerator[ServerSentEventMessage, None]:
-    """A `board` event on connecting (catching up) and after every committed change."""
+    """A `board` event after every committed change, and on a reconnect (to catch up).
+
+    A first connection gets a quiet `ready` event instead: the page it came with is current, and
+    refetching the board while the page loads was the board's main cost (docs/reliability.md).
+    Every event carries an id, so the browser's reconnect says `Last-Event-ID`.
+    """
     async with _subscription(channels, channel) as subscriber:
-        yield ServerSentEventMessage(event="board", data="connected", retry=1000)
+        first = "board" if reconnect else "ready"
+        yield ServerSentEventMessage(event=first, data="connected", id="0", retry=1000)
         events = subscriber.iter_events()
         pending: asyncio.Task[bytes] | None = None
         try:
@@ -79,7 +89,7 @@ async def board_events(
                     continue
                 pending.result()
                 pending = None
-                yield ServerSentEventMessage(event="board", data="changed")
+                yield ServerSentEventMessage(event="board", data="changed", id="0")
         except StopAsyncIteration:
             return  # the plugin is shutting down
         finally:
@@ -142,9 +152,12 @@ class ManagerController(Controller):
         )
 
     @get("/team/events", include_in_schema=False)
-    async def events(self, company: Company, channels: ChannelsPlugin) -> ServerSentEvent:
+    async def events(
+        self, request: Request[Any, Any, Any], company: Company, channels: ChannelsPlugin
+    ) -> ServerSentEvent:
         """Server-sent events: `board` whenever the company's live state changed."""
-        stream = board_events(channels, company_channel(company.id))
+        reconnect = "last-event-id" in request.headers
+        stream = board_events(channels, company_channel(company.id), reconnect=reconnect)
         return ServerSentEvent(stream, headers={"Cache-Control": "no-cache, no-transform"})
 
     @web_get("/team/charts", dependencies=MANAGER)

@@ -27,11 +27,8 @@ WATCH = """(id) => {
   };
   new MutationObserver(check).observe(board, {childList: true, subtree: true, characterData: true});
 }"""
-CONNECTED = (
-    "() => { const el = document.getElementById('board-live');"
-    " const data = el && el['htmx-internal-data'];"
-    " return !!(data && data.sseEventSource && data.sseEventSource.readyState === 1); }"
-)
+# the stream's first event arrives once the server listens for changes
+CONNECTED = "() => document.getElementById('board-ready')?.textContent === 'connected'"
 
 
 def admin_token(env: dict[str, str]) -> str:

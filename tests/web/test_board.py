@@ -291,11 +291,12 @@ def test_manager_change_keeps_the_reps_profile_so_the_drift_shows(client, world,
 # --- live events ----------------------------------------------------------------------------------
 
 
-def test_event_stream_sends_board_on_connect_and_after_each_published_change():
+@pytest.mark.parametrize(("reconnect", "first"), [(False, "ready"), (True, "board")])
+def test_event_stream_catches_up_on_reconnect_and_sends_board_after_each_change(reconnect, first):
     async def scenario() -> list[str]:
         plugin = ChannelsPlugin(backend=MemoryChannelsBackend(), arbitrary_channels_allowed=True)
         async with plugin:
-            stream = board_events(plugin, "company:x", ping_seconds=0.05)
+            stream = board_events(plugin, "company:x", ping_seconds=0.05, reconnect=reconnect)
             seen = [(await anext(stream)).event]
             seen.append((await anext(stream)).comment)  # quiet: a keep-alive comment
             plugin.publish("board", "company:y")  # another company's change is not ours
@@ -309,7 +310,7 @@ def test_event_stream_sends_board_on_connect_and_after_each_published_change():
 
     # A thread of its own: Playwright's sync API may hold this thread's event loop.
     with ThreadPoolExecutor(1) as pool:
-        assert pool.submit(asyncio.run, scenario()).result(10) == ["board", "ping", "board"]
+        assert pool.submit(asyncio.run, scenario()).result(10) == [first, "ping", "board"]
 
 
 def test_a_status_change_commits_before_the_board_event_is_published(client, world, app):
