@@ -33,6 +33,8 @@ from app.settings import Settings
 from app.web.headers import security_headers
 
 API_VERSION = "1.0.0"
+# machine clients and static files: no browser session, no CSRF cookie
+MACHINE_PATHS = ["/api/", "/healthz", "/schema", "/static/"]
 
 
 def _session_store(settings: Settings) -> Store:
@@ -65,12 +67,13 @@ def create_app(settings: Settings | None = None, *, clock: Clock | None = None) 
         httponly=True,
         samesite="lax",
         secure=settings.production,
+        exclude=MACHINE_PATHS,
     )
     csrf = CSRFConfig(
         secret=settings.secret_key,
         cookie_httponly=True,
         cookie_secure=settings.production,
-        exclude=["/api/", "/healthz", "/schema"],
+        exclude=MACHINE_PATHS,
     )
     app = Litestar(
         route_handlers=[healthz, _api_router(), *WEB_ROUTES, _static_router()],

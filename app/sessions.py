@@ -33,6 +33,8 @@ class RotatingSessionBackend(ServerSideSessionBackend):
     async def store_in_message(self, scope_session: Any, message: Message, connection: Any) -> None:
         scope: Any = connection.scope
         old = connection.cookies.get(self.config.key)
+        if not old and not scope_session:
+            return  # an anonymous visit stores nothing (a file per hit would fill the disk)
         if scope.get(ROTATE) and old:
             await self.delete(old, store=self.config.get_store_from_app(scope["app"]))
         await super().store_in_message(scope_session, message, connection)

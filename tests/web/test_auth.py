@@ -115,3 +115,14 @@ def test_csrf_token_rides_in_hx_headers_on_body(client, engine):
     make_rep(w, "Dana")
     sign_in(client, "dana@acme.test")
     assert f'"X-CSRFToken": "{csrf(client)}"' in client.get("/").text
+
+
+def test_api_calls_and_anonymous_visits_store_no_session(client, engine, settings):
+    w = make_company(engine)
+    for _ in range(3):
+        assert client.get("/api/v1/company", headers=w.admin()).status_code == 200
+        assert client.get("/signin").status_code == 200
+        assert client.get("/static/css/app.css").status_code == 200
+    assert "ondeck_session" not in client.cookies
+    stored = list(settings.session_dir.glob("*")) if settings.session_dir.exists() else []
+    assert stored == []  # a file per anonymous hit would fill the disk
