@@ -50,7 +50,7 @@ class RepController(Controller):
         now = clock.now()
         new = accounts.add_person(db, company, now=now, **msgspec.structs.asdict(data))
         body = reps.as_json(new.rep, company, now)
-        body["invite_url"] = f"{settings.base_url}/invite/{new.invite_token}"
+        body["invite_url"] = accounts.invite_url(settings.base_url, new.invite_token)
         return msgspec.convert(body, RepCreated)
 
     @api_get("/{rep_id:str}", summary="One person")

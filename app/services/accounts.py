@@ -4,12 +4,12 @@ import re
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from app.domain import hours as h
 from app.models import ApiToken, Company, Invite, Rep
 from app.services import security
-from app.services.errors import Invalid, NotFound, WrongSecret
+from app.services.errors import Invalid, NotFound, Refused, WrongSecret
 
 SLUG = re.compile(r"^[a-z0-9](?:[a-z0-9-]{0,38}[a-z0-9])?$")
 EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
@@ -161,6 +161,26 @@ def issue_invite(session: Session, rep: Rep, now: datetime) -> str:
         )
     )
     return token
+
+
+def invite_url(base_url: str, token: str) -> str:
+    """The one-time link where an invited person sets their password."""
+    return f"{base_url}/invite/{token}"
+
+
+def reinvite(session: Session, rep: Rep, now: datetime) -> str:
+    """A new invitation for someone who has not set a password yet; earlier links stop working."""
+    if not rep.active:
+        raise Refused(f"{rep.name} is deactivated.")
+    if rep.password_hash is not None:
+        raise Refused(f"{rep.name} has already set a password, so needs no invitation.")
+    q = select(Invite).where(
+        Invite.rep_id == rep.id, col(Invite.used_at).is_(None), col(Invite.expires_at) > now
+    )
+    for invite in session.exec(q):
+        invite.expires_at = now
+        session.add(invite)
+    return issue_invite(session, rep, now)
 
 
 def invite_for(session: Session, token: str, now: datetime) -> tuple[Invite, Rep]:

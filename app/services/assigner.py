@@ -116,7 +116,7 @@ def _record(
         "request_digest": digest,
         "created_at": now,
     }
-    session.execute(_STORE, [row])  # a duplicate key fails here, inside the caller's savepoint
+    session.connection().execute(_STORE, [row])  # a duplicate key fails here, inside the caller's savepoint
     return answer
 
 
@@ -177,16 +177,16 @@ def _next_seq(session: Session, team_id: str, kind: r.Kind) -> int:
     """Lock the team's rotation row for this kind and move its counter (PostgreSQL row lock;
     on SQLite the request already holds the write lock from BEGIN IMMEDIATE)."""
     which = {"b_team": team_id, "b_kind": kind.value}
-    seq = session.execute(_BUMP, which).scalar_one_or_none()
+    seq = session.connection().execute(_BUMP, which).scalar_one_or_none()
     if seq is None:  # the first turn of this team and kind: create the row, racing safely
-        session.execute(_dialect(session).CREATE_ROTATION, which)
-        seq = session.execute(_BUMP, which).scalar_one()
+        session.connection().execute(_dialect(session).CREATE_ROTATION, which)
+        seq = session.connection().execute(_BUMP, which).scalar_one()
     return int(seq)
 
 
 def _turns(session: Session, team_id: str, kind: r.Kind) -> dict[str, int]:
     """When each member last had a turn for this team and kind (one query)."""
-    rows = session.execute(_TURNS, {"b_team": team_id, "b_kind": kind.value})
+    rows = session.connection().execute(_TURNS, {"b_team": team_id, "b_kind": kind.value})
     return {rep_id: seq for rep_id, seq in rows}
 
 
@@ -195,7 +195,7 @@ def _take_turn(
 ) -> None:
     """Record the assignee's turn (insert or move forward)."""
     values = {"b_team": team_id, "b_kind": kind, "b_rep": rep_id, "b_seq": seq, "b_at": now}
-    session.execute(_dialect(session).TAKE_TURN, values)
+    session.connection().execute(_dialect(session).TAKE_TURN, values)
 
 
 class _Upserts:

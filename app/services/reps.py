@@ -9,7 +9,7 @@ from app.domain import hours as h
 from app.models import Company, Rep
 from app.services import accounts
 from app.services import presence as presence_service
-from app.services.errors import Invalid, NotFound
+from app.services.errors import Invalid, NotFound, Refused
 
 
 def get(session: Session, company: Company, rep_id: str, *, active_only: bool = False) -> Rep:
@@ -92,8 +92,16 @@ def _free_email(session: Session, email: str, rep: Rep) -> str:
     return email
 
 
-def deactivate(session: Session, rep: Rep) -> None:
+def everyone(session: Session, company: Company) -> list[Rep]:
+    """Every person of the company by name, deactivated ones included (their history is kept)."""
+    q = select(Rep).where(Rep.company_id == company.id)
+    return list(session.exec(q.order_by(Rep.name)))
+
+
+def deactivate(session: Session, rep: Rep, *, by: Rep | None = None) -> None:
     """Deactivate a person: they cannot sign in or be routed to; history is kept."""
+    if by is not None and by.id == rep.id:
+        raise Refused("You can't deactivate yourself; ask another manager.")
     rep.active = False
     rep.password_hash = None
     session.add(rep)

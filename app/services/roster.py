@@ -197,7 +197,7 @@ _MEMBERS = (
 def _members(session: Session, team_id: str) -> list[tuple[Person, int, bool]]:
     """The team's active members in order, with place and taking part (one query)."""
     out = []
-    for row in session.execute(_MEMBERS, {"team_id": team_id}):
+    for row in session.connection().execute(_MEMBERS, {"team_id": team_id}):
         rep_id, name, email, phone, tz, hours, status, note, until, then, locked, pos, part = row
         then_status = p.Status(then) if then else None
         presence = p.Presence(p.Status(status), note, until, then_status, locked)
@@ -225,7 +225,7 @@ def _time_off(session: Session, rep_ids: list[str], t: datetime) -> dict[str, li
         return {}
     window = {"first": t.date() - timedelta(days=2), "last": t.date() + timedelta(days=2)}
     found: dict[str, list[h.TimeOff]] = {}
-    for rep_id, day, end_date, start, end in session.execute(
+    for rep_id, day, end_date, start, end in session.connection().execute(
         _TIME_OFF, {"rep_ids": rep_ids, **window}
     ):
         found.setdefault(rep_id, []).append(h.TimeOff(day, end_date, start, end))

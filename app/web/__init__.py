@@ -3,7 +3,9 @@
 from typing import Any
 
 from app.web.auth import AuthController
+from app.web.integrations import IntegrationsController
 from app.web.manager import ManagerController
+from app.web.people import PeopleController
 from app.web.phone import PhoneController
 from app.web.profiles import ProfilesController
 from app.web.pwa import PwaController
@@ -19,5 +21,7 @@ WEB_ROUTES: list[Any] = [
     PwaController,
     ScheduleController,
     SettingsController,
+    PeopleController,
+    IntegrationsController,
     TeamsController,
 ]

@@ -79,7 +79,7 @@ WHO = {
     "feed": ["anonymous", "rep", "stranger", "assign", "admin"],
     "public": ["anonymous"],
 }
-OBJECTS = {"rep_id", "slug", "assignment_id", "time_off_id", "day", "profile_id"}
+OBJECTS = {"rep_id", "slug", "assignment_id", "time_off_id", "day", "profile_id", "token_id"}
 NAMES_TEAM = {("POST", "/api/v1/assignments"), ("GET", "/api/v1/assignments/preview")}
 PERSONAL = {"profile_id"}  # objects only their owner (the rep) may touch
 HIDDEN_AS: dict[tuple[str, str], int] = {}  # routes that hide objects with another status
@@ -155,6 +155,8 @@ def make_scene(engine: Engine) -> Scene:
         answer = assigner.assign(s, ours.company, team="sales", kind="lead", now=DEFAULT_NOW)
         invite = accounts.add_person(s, ours.company, name="Kim", email="kim@acme.test",
                                      now=DEFAULT_NOW).invite_token  # fmt: skip
+        token = accounts.token_for(s, ours.assign_token)
+        assert token is not None
     ids = {
         "rep_id": dana.id,
         "slug": "sales",
@@ -167,6 +169,7 @@ def make_scene(engine: Engine) -> Scene:
         "path": "openapi.json",
         "part": "in_office",
         "team_id": team.id,
+        "token_id": token.id,
     }
     return Scene(ours, make_company(engine, "globex"), dana, ids)
 
@@ -205,6 +208,8 @@ WEB_BODIES: dict[tuple[str, str], dict[str, str]] = {
     ("POST", "/settings/reps/{rep_id:str}/time-off"): {"kind": "day", "date": "2026-05-01"},
     ("POST", "/settings/company/holidays"): {"date": "2026-07-03", "name": "Summer day"},
     ("POST", "/settings/company/region"): {"timezone": "America/New_York", "country": ""},
+    ("POST", "/settings/people"): {"name": "Lee", "email": "lee@example.test", "role": "rep"},
+    ("POST", "/settings/integrations"): {"name": "Zapier", "scope": "assign"},
 }
 SESSIONS = {"rep": "dana@acme.test", "manager": "boss@acme.test", "stranger": "boss@globex.test"}
 

@@ -33,6 +33,8 @@ PAGES = [
     ("rep page", MANAGER, "/team/reps/{rep}"),
     ("company settings", MANAGER, "/settings/company"),
     ("rep's time off", MANAGER, "/settings/reps/{rep}/time-off"),
+    ("people", MANAGER, "/settings/people"),
+    ("integrations", MANAGER, "/settings/integrations"),
     ("teams", MANAGER, "/teams"),
     ("team settings", MANAGER, "/teams/sales"),
     ("assignment log", MANAGER, "/log"),
