@@ -28,8 +28,12 @@ def bearer_required(connection: ASGIConnection[Any, Any, Any, Any], _: BaseRoute
         raise NotAuthorizedException("Send Authorization: Bearer <token>.")
 
 
-def provide_token(request: Request[Any, Any, Any], db: Session) -> ApiToken:
-    """The live token sent as `Authorization: Bearer <token>` (and its company), else 401."""
+def provide_token(request: Request[Any, Any, Any]) -> ApiToken:
+    """The live token sent as `Authorization: Bearer <token>` (and its company), else 401.
+
+    It reads apart from the request's transaction, so on SQLite it runs while the request still
+    waits for its writer turn instead of inside it.
+    """
     scheme, _, secret = request.headers.get("authorization", "").partition(" ")
     if scheme.lower() != "bearer" or not secret.strip():
         raise NotAuthorizedException("Send Authorization: Bearer <token>.")
@@ -38,13 +42,13 @@ def provide_token(request: Request[Any, Any, Any], db: Session) -> ApiToken:
         company = rs.get(Company, token.company_id) if token else None
     if token is None or company is None:
         raise NotAuthorizedException("Unknown or revoked token.")
-    request.state.company = db.merge(company, load=False)  # no query: attach the row read above
+    request.state.token_company = company
     return token
 
 
-def provide_company(token: ApiToken, request: Request[Any, Any, Any]) -> Company:
-    """The company the token belongs to: every query is scoped to it."""
-    return request.state.company  # type: ignore[no-any-return]
+def provide_company(token: ApiToken, request: Request[Any, Any, Any], db: Session) -> Company:
+    """The company the token belongs to, in the request's session: every query is scoped to it."""
+    return db.merge(request.state.token_company, load=False)  # no query: the row read above
 
 
 def require_admin(token: ApiToken, company: Company) -> ApiToken:

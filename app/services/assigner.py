@@ -116,7 +116,8 @@ def _record(
         "request_digest": digest,
         "created_at": now,
     }
-    session.connection().execute(_STORE, [row])  # a duplicate key fails here, inside the caller's savepoint
+    # a duplicate key fails here, inside the caller's savepoint
+    session.connection().execute(_STORE, [row])
     return answer
 
 
