@@ -1,11 +1,12 @@
 """The demo company: a manager and six reps in varied statuses on team `sales`."""
 
-from datetime import datetime, timedelta
+from datetime import datetime, time, timedelta
+from zoneinfo import ZoneInfo
 
 from sqlmodel import Session, select
 
 from app.models import Company, Rep, Team, TeamMember
-from app.services import accounts
+from app.services import accounts, assigner
 from app.services import presence as presence_service
 
 PASSWORD = "ondeck-demo-2026"
@@ -50,7 +51,32 @@ def seed(session: Session, now: datetime) -> list[tuple[str, str, str]]:
             by="rep",
         )
         session.add(TeamMember(team_id=team.id, rep_id=rep.id, position=position))
+    _history(session, company, now)
     return logins
+
+
+LEADS = [time(9, 30), time(10, 15), time(11, 0), time(13, 30), time(14, 45), time(16, 0)]
+CALLS = [time(10, 0), time(12, 0), time(15, 0)]
+
+
+def _history(session: Session, company: Company, now: datetime) -> None:
+    """A week of past leads and calls through the real assigner, so the log and charts show
+    something (weekdays, inside company hours)."""
+    tz = ZoneInfo(company.timezone)
+    today = now.astimezone(tz).date()
+    days = [today - timedelta(days=n) for n in range(7, 0, -1)]
+    work = [
+        (d, at, kind)
+        for d in days
+        if d.weekday() < 5
+        for kind, ts in (("lead", LEADS), ("call", CALLS))
+        for at in ts
+    ]
+    for n, (day, at, kind) in enumerate(sorted(work)):
+        t = datetime.combine(day, at, tz)
+        assigner.assign(
+            session, company, team="sales", kind=kind, now=t, external_id=f"demo-{kind}-{n + 1}"
+        )
 
 
 def _person(
