@@ -258,12 +258,15 @@ class Served:
         self.proc: subprocess.Popen[bytes] | None = None
 
     def start(self) -> None:
+        # the server's own log, to explain any transport error the clients saw
+        log = open(f"{tempfile.gettempdir()}/ondeck-bench-server-{self.port}.log", "ab")  # noqa: SIM115
         self.proc = subprocess.Popen(
             [sys.executable, "-m", "app", "serve", "--port", str(self.port),
              "--workers", str(self.workers)],
-            env=self.env, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+            env=self.env, cwd=ROOT, stdout=log, stderr=log,
             start_new_session=True,
         )  # fmt: skip
+        print(f"  server log: {log.name}")
         deadline = time.monotonic() + 60
         while time.monotonic() < deadline:
             try:

@@ -1,0 +1,148 @@
+"""Managers: the company's people: add them, send invitation links, deactivate them."""
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from litestar import Controller
+from litestar.response import Redirect, Template
+
+from app.models import Rep
+from app.services import accounts, reps, schedule
+from app.services.errors import Invalid, Refused
+from app.web.common import page, web_get, web_post
+from app.web.schedule import Ctx
+from app.web.schedule_forms import MultiForm, one
+from app.web.schedule_settings import MANAGER_CTX
+
+ONCE = "once:people"
+PERSON_FIELDS = ("name", "email", "phone", "role", "timezone")
+
+
+# --- shown once: a secret that survives the redirect after a form post, then is gone ------------
+
+
+def keep_once(c: Ctx, key: str, **shown: Any) -> None:
+    """Hold what the next page shows once (a new secret, a notice) in the session."""
+    c.request.set_session({**(c.request.session or {}), key: shown})
+
+
+def take_once(c: Ctx, key: str) -> dict[str, Any]:
+    """What was held for this page, removed from the session as it is shown."""
+    session = dict(c.request.session or {})
+    shown = session.pop(key, None)
+    if shown is not None:
+        c.request.set_session(session)
+    return shown or {}
+
+
+def done(
+    c: Ctx, key: str, url: str, answer: Callable[..., Template], **shown: Any
+) -> Template | Redirect:
+    """After a change: without htmx hold `shown` and redirect (303), else the fresh section."""
+    if c.htmx:
+        return answer(c, **shown)
+    keep_once(c, key, **shown)
+    return Redirect(url, status_code=303)
+
+
+def settings_page(c: Ctx, name: str, status_code: int, **context: Any) -> Template:
+    """A manager's settings page, filed under the Schedule tab like the company settings."""
+    return page(
+        c.request,
+        name,
+        status_code,
+        user=c.user,
+        company=c.company,
+        active_tab="schedule",
+        **context,
+    )
+
+
+# --- people -------------------------------------------------------------------------------------
+
+
+@dataclass
+class PeopleView:
+    """Everyone of the company, the form to add a person, and what to say about either."""
+
+    people: list[Rep]
+    me: str
+    form: dict[str, str]
+    errors: dict[str, str] = field(default_factory=dict)
+    link: dict[str, Any] | None = None  # {rep_id, name, url, new}: an invitation, shown once
+    problem: dict[str, str] | None = None  # {rep_id, message}: shown beside that person
+    notice: str | None = None
+
+    @property
+    def active(self) -> list[Rep]:
+        """People who can sign in and take work."""
+        return [p for p in self.people if p.active]
+
+    @property
+    def deactivated(self) -> list[Rep]:
+        """People who left; kept for the history of their assignments."""
+        return [p for p in self.people if not p.active]
+
+    @staticmethod
+    def pending(person: Rep) -> bool:
+        """Whether the person has not set a password yet (their invitation is outstanding)."""
+        return person.active and person.password_hash is None
+
+
+class PeopleController(Controller):
+    path = "/settings/people"
+    dependencies = MANAGER_CTX
+
+    @staticmethod
+    def _answer(c: Ctx, status_code: int = 200, **kw: Any) -> Template:
+        """The people section for htmx, else the whole page."""
+        kw.setdefault("form", {"role": "rep", "timezone": c.company.timezone})
+        pv = PeopleView(reps.everyone(c.db, c.company), c.user.id, **kw)
+        context = {"pv": pv, "timezones": schedule.timezone_options()}
+        if c.htmx:
+            return page(c.request, "settings/_people.html", status_code, **context)
+        return settings_page(c, "settings/people.html", status_code, **context)
+
+    def _link(self, c: Ctx, rep: Rep, token: str, new: bool) -> Template | Redirect:
+        """Show the invitation link once: in place for htmx, after a redirect otherwise."""
+        url = accounts.invite_url(c.settings.base_url, token)
+        link = {"rep_id": rep.id, "name": rep.name, "url": url, "new": new}
+        return done(c, ONCE, "/settings/people#invite-link-box", self._answer, link=link)
+
+    @web_get("/")
+    def people(self, c: Ctx) -> Template:
+        """Everyone of the company with the form to add a person."""
+        return self._answer(c, **take_once(c, ONCE))
+
+    @web_post("/")
+    def add(self, c: Ctx, data: MultiForm) -> Template | Redirect:
+        """Add a rep or manager and show their one-time invitation link."""
+        form = {key: one(data, key) for key in PERSON_FIELDS}
+        try:
+            new = accounts.add_person(c.db, c.company, now=c.now, **form)
+        except Invalid as exc:
+            c.db.rollback()
+            return self._answer(c, 422, form=form, errors={exc.field: exc.message})
+        return self._link(c, new.rep, new.invite_token, new=True)
+
+    @web_post("/{rep_id:str}/invite")
+    def invite(self, c: Ctx, rep_id: str) -> Template | Redirect:
+        """A new invitation link for someone who has not set a password yet."""
+        rep = reps.get(c.db, c.company, rep_id, active_only=True)
+        try:
+            token = accounts.reinvite(c.db, rep, c.now)
+        except Refused as exc:
+            return self._answer(c, 409, problem={"rep_id": rep.id, "message": str(exc)})
+        return self._link(c, rep, token, new=False)
+
+    @web_post("/{rep_id:str}/deactivate")
+    def deactivate(self, c: Ctx, rep_id: str) -> Template | Redirect:
+        """Deactivate a person: no sign-in, no leads or calls; their history is kept."""
+        rep = reps.get(c.db, c.company, rep_id, active_only=True)
+        try:
+            reps.deactivate(c.db, rep, by=c.user)
+        except Refused as exc:
+            return self._answer(c, 409, problem={"rep_id": rep.id, "message": str(exc)})
+        notice = f"{rep.name} is deactivated: no sign-in, no leads or calls. Their history is kept."
+        return done(c, ONCE, "/settings/people#people", self._answer, notice=notice)
