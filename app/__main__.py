@@ -52,6 +52,9 @@ def cmd_serve(args: argparse.Namespace, settings: Settings) -> None:
         workers=args.workers,
         log_level="warning",
         proxy_headers=False,
+        # longer than clients' and proxies' idle timeouts (httpx 5 s, most proxies 60 s), so the
+        # client closes an idle connection first: a close racing a new request resets it
+        timeout_keep_alive=65,
     )
 
 
