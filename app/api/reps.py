@@ -29,7 +29,7 @@ class RepController(Controller):
     def listing(
         self, company: Company, db: Session, clock: Clock, phone: str | None = None
     ) -> list[RepOut]:
-        """Active people by name; `?phone=+E164` finds the one with that number."""
+        """Active people by name; `?phone=+E164` finds the one with that number (404 if nobody)."""
         now = clock.now()
         return [
             msgspec.convert(reps.as_json(r, company, now), RepOut)

@@ -21,11 +21,16 @@ def get(session: Session, company: Company, rep_id: str, *, active_only: bool = 
 
 
 def listing(session: Session, company: Company, *, phone: str | None = None) -> list[Rep]:
-    """Active people of the company by name; `phone` looks one up by E.164 number."""
+    """Active people of the company by name; `phone` looks one up by E.164 number (a caller
+    number that belongs to nobody is NotFound, so a phone system can tell it apart at once)."""
     q = select(Rep).where(Rep.company_id == company.id, col(Rep.active).is_(True))
-    if phone is not None:
-        q = q.where(Rep.phone == accounts.check_phone(phone))
-    return list(session.exec(q.order_by(Rep.name)))
+    if phone is None:
+        return list(session.exec(q.order_by(Rep.name)))
+    number = accounts.check_phone(phone)
+    found = list(session.exec(q.where(Rep.phone == number)))
+    if not found:
+        raise NotFound(f"Nobody in this company has the phone number {number}.")
+    return found
 
 
 def warnings(rep: Rep, company: Company, now: datetime) -> list[str]:

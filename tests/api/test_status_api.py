@@ -72,3 +72,16 @@ def test_lock_makes_rep_busy_and_unlock_restores_choice_made_during_lock(client,
     r = client.delete(f"{url}/lock", headers=w.assign())
     assert r.status_code == 200
     assert r.json()["effective_status"] == "away" and r.json()["locked"] is False
+
+
+def test_a_phone_system_finds_the_rep_by_caller_number_and_gets_404_for_a_stranger(client, engine):
+    w = make_company(engine)
+    dana = make_rep(w, "Dana", phone="+12125550101")
+    found = client.get("/api/v1/reps", params={"phone": "+12125550101"}, headers=w.assign())
+    assert found.status_code == 200 and [r["id"] for r in found.json()] == [dana.id]
+    stranger = client.get("/api/v1/reps", params={"phone": "+12125550199"}, headers=w.assign())
+    assert stranger.status_code == 404
+    assert stranger.headers["content-type"].startswith("application/problem+json")
+    assert "+12125550199" in stranger.json()["detail"]
+    bad = client.get("/api/v1/reps", params={"phone": "555"}, headers=w.assign())
+    assert bad.status_code == 422 and bad.json()["field"] == "phone"
