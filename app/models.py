@@ -141,6 +141,7 @@ class Team(SQLModel, table=True):
     pin_locked_until: datetime | None = utc_field(default=None)
     override_state: str | None = Field(default=None, max_length=16)
     override_until: datetime | None = utc_field(default=None)
+    calendar_key_version: int = 1
     created_at: datetime = utc_field()
 
 

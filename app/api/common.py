@@ -2,7 +2,7 @@
 
 from typing import Any
 
-from litestar import Request, delete, get, patch, post, put
+from litestar import Request, Response, delete, get, patch, post, put
 from litestar.connection import ASGIConnection
 from litestar.di import Provide
 from litestar.exceptions import NotAuthorizedException
@@ -109,6 +109,25 @@ def api_patch(path: str = "/", **kw: Any) -> Any:
 def api_delete(path: str = "/", **kw: Any) -> Any:
     """A documented DELETE handler (204 unless told otherwise) run in a worker thread."""
     return delete(path, **{**_OPTS, "status_code": 204, **kw})
+
+
+def feed_get(path: str, summary: str) -> Any:
+    """A documented iCalendar GET handler: no token (the URL's private key), 404 for a bad key."""
+    return get(
+        path,
+        sync_to_thread=True,
+        summary=summary,
+        tags=["calendar"],
+        media_type="text/calendar",
+        responses={404: ERRORS[404]},
+    )
+
+
+def ics_response(body: bytes, filename: str) -> Response[bytes]:
+    """An iCalendar feed shown inline and kept out of shared caches."""
+    disposition = f'inline; filename="{filename}"'
+    headers = {"Content-Disposition": disposition, "Cache-Control": "private"}
+    return Response(body, media_type="text/calendar", headers=headers)  # Litestar adds charset
 
 
 def own(obj: Any, company: Company, what: str) -> Any:

@@ -1,14 +1,25 @@
-"""Teams (/teams): members, schedule, destinations; team state, overrides and availability."""
+"""Teams (/teams): members, schedule, destinations; team state, overrides, availability and
+the private calendar feed."""
 
 from datetime import datetime
 from typing import Any
 
 import msgspec
-from litestar import Controller
+from litestar import Controller, Response
 from litestar.params import Parameter
 from sqlmodel import Session
 
-from app.api.common import ADMIN, AUTH, api_delete, api_get, api_patch, api_post, api_put
+from app.api.common import (
+    ADMIN,
+    AUTH,
+    api_delete,
+    api_get,
+    api_patch,
+    api_post,
+    api_put,
+    feed_get,
+    ics_response,
+)
 from app.api.schemas import (
     MemberAvailability,
     MemberOut,
@@ -21,8 +32,10 @@ from app.api.schemas import (
 )
 from app.clock import Clock
 from app.models import ApiToken, Company
-from app.services import reps, roster, team_state, teams
+from app.services import reps, roster, team_calendar, team_state, teams
+from app.services.calendar_feed import owner_company
 from app.services.errors import Invalid
+from app.settings import Settings
 
 PIN_HEADER = Parameter(header="X-Team-Pin", required=False, description="The team's PIN")
 AT = Parameter(query="at", required=False, description="ISO 8601 instant with offset; default now")
@@ -162,3 +175,13 @@ class TeamController(Controller):
         """Every member: effective status, eligible, tier (1 available, 2 away) and reason."""
         found = roster.availability(db, company, teams.get(db, company, slug), instant(at, clock))
         return msgspec.convert(found, list[MemberAvailability])
+
+
+@feed_get("/api/v1/teams/{slug:str}/calendar.ics", "A team's private calendar feed (iCalendar)")
+def team_calendar_feed(
+    db: Session, clock: Clock, settings: Settings, slug: str, key: str = ""
+) -> Response[bytes]:
+    """Members' hours and time off, and company holidays; the key is private (else 404)."""
+    team = team_calendar.team_for_feed(db, slug, key, settings.secret_key)
+    body = team_calendar.team_feed(db, owner_company(db, team), team, clock.now())
+    return ics_response(body, f"ondeck-{team.slug}.ics")

@@ -5,10 +5,10 @@ from datetime import datetime
 from typing import Any
 
 import msgspec
-from litestar import Controller, Response, get
+from litestar import Controller, Response
 from sqlmodel import Session
 
-from app.api.common import ADMIN, AUTH, ERRORS, api_delete, api_get, api_post
+from app.api.common import ADMIN, AUTH, api_delete, api_get, api_post, feed_get, ics_response
 from app.api.holidays import HolidayController
 from app.api.schemas import AvailabilityOut, TimeOffIn, TimeOffOut
 from app.clock import Clock
@@ -93,24 +93,14 @@ def _instant(text: str) -> datetime:
     return schedule.check_instant(t)
 
 
-@get(
-    "/api/v1/reps/{rep_id:str}/calendar.ics",
-    sync_to_thread=True,
-    tags=["calendar"],
-    summary="A rep's private calendar feed (iCalendar)",
-    media_type="text/calendar",
-    responses={404: ERRORS[404]},
-)
+@feed_get("/api/v1/reps/{rep_id:str}/calendar.ics", "A rep's private calendar feed (iCalendar)")
 def calendar_feed(
     db: Session, clock: Clock, settings: Settings, rep_id: str, key: str = ""
 ) -> Response[bytes]:
     """Weekly hours, time off and company holidays; the key is private and revocable (else 404)."""
     rep = feed.rep_for_feed(db, rep_id, key, settings.secret_key)
-    company = db.get(Company, rep.company_id)
-    assert company is not None  # a rep always belongs to a company (foreign key)
-    body = feed.calendar_feed(db, company, rep, clock.now())
-    headers = {"Content-Disposition": 'inline; filename="ondeck.ics"', "Cache-Control": "private"}
-    return Response(body, media_type="text/calendar; charset=utf-8", headers=headers)
+    body = feed.calendar_feed(db, feed.owner_company(db, rep), rep, clock.now())
+    return ics_response(body, "ondeck.ics")
 
 
 SCHEDULE_ROUTES: list[object] = [

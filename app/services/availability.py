@@ -65,7 +65,7 @@ def time_off_rows(session: Session, rep_ids: list[str], since: date) -> dict[str
         (col(TimeOff.end_date) >= since) | (col(TimeOff.day) >= since),
     )
     rows: dict[str, list[TimeOff]] = {rid: [] for rid in rep_ids}
-    for row in session.exec(q.order_by(col(TimeOff.day))):
+    for row in session.exec(q.order_by(col(TimeOff.day), col(TimeOff.start_min))):
         rows[row.rep_id].append(row)
     return rows
 

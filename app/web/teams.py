@@ -1,4 +1,5 @@
-"""Managers: teams (members, hours, routing, PIN, overrides, a preview) and the decision log."""
+"""Managers: teams (members, hours, routing, PIN, overrides, a preview, calendar feed) and the
+decision log."""
 
 from typing import Any
 
@@ -7,7 +8,7 @@ from litestar.response import Redirect, Template
 
 from app.domain import hours as h
 from app.models import Team
-from app.services import assignment_log, reps, schedule, team_state, teams
+from app.services import assignment_log, reps, schedule, team_calendar, team_state, teams
 from app.services import team_views as tv
 from app.services.errors import Invalid, NotFound, Refused
 from app.web.common import page, web_get, web_post
@@ -54,6 +55,8 @@ def _team_context(c: Ctx, team: Team, **views: Any) -> dict[str, Any]:
         "state_labels": tv.STATE_LABELS,
         "state_tones": tv.STATE_TONES,
         "company_hours": schedule.hours_summary(c.company.hours),
+        "calendar_team": team,
+        "calendar_url": _feed_url(c, team),
         "errors": {},
         "notice": {},
         "form": form or {},
@@ -62,6 +65,11 @@ def _team_context(c: Ctx, team: Team, **views: Any) -> dict[str, Any]:
         ctx["editors"] = [_editor(c, team, part) for part in HOURS]
     ctx.update(views)
     return ctx
+
+
+def _feed_url(c: Ctx, team: Team) -> str:
+    """The private address of the team's calendar feed."""
+    return team_calendar.team_calendar_url(c.settings.base_url, c.settings.secret_key, team)
 
 
 def _base(c: Ctx, here: str) -> dict[str, Any]:
@@ -270,6 +278,22 @@ class TeamsController(Controller):
         except Invalid as exc:
             return self._failed(c, team, "pin", exc)
         return self._answer(c, team, "pin", notice={"pin": "PIN removed." if clear else "PIN set."})
+
+    @web_post("/teams/{slug:str}/calendar-key")
+    def new_calendar_key(self, c: Ctx, slug: str) -> Template | Redirect:
+        """Make a new private address for the team's calendar feed; the old one stops working."""
+        team = self._team(c, slug)
+        team_calendar.new_team_calendar_key(c.db, team)
+        if not c.htmx:
+            return Redirect(f"/teams/{team.slug}#calendar", status_code=303)
+        url = _feed_url(c, team)
+        return page(
+            c.request,
+            "schedule/_calendar.html",
+            calendar_team=team,
+            calendar_url=url,
+            key_renewed=True,
+        )
 
     @web_get("/teams/{slug:str}/delete")
     def confirm_delete(self, c: Ctx, slug: str) -> Template:

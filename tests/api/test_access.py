@@ -9,6 +9,7 @@ from litestar.routes import HTTPRoute
 from tests.builders import make_company, make_rep
 
 KEY_AUTH = {"/api/v1/reps/{rep_id:str}/calendar.ics"}  # private feeds: a secret key in the URL
+KEY_AUTH.add("/api/v1/teams/{slug:str}/calendar.ics")  # a team's private feed
 
 
 def api_routes(app: Litestar) -> list[tuple[str, str, bool]]:

@@ -128,6 +128,7 @@ FORMS = [
     ("/teams/sales/schedule", {"mode": "custom"}),
     ("/teams/sales/hours/in_office", {"action": "save", **hours_form(mon=[("10:00", "12:00")])}),
     ("/teams/sales/pin", {"pin": "1234"}),
+    ("/teams/sales/calendar-key", {}),
     ("/teams/sales/delete", {}),
 ]
 
@@ -553,3 +554,52 @@ def test_log_entry_shows_the_full_trace(client, world):
         "Kim Novak Yes, tier 2 away",
     ]
     assert client.get("/log/nope").status_code == 404
+
+
+# --- calendar feed -------------------------------------------------------------------------------
+
+
+def feed_link(html: str) -> str:
+    """The private feed address the calendar section shows, as a path for the test client."""
+    found = re.search(r'id="calendar-url" type="url" value="([^"]+)"', html)
+    assert found, "no calendar link"
+    return unescape(found[1]).replace("http://testserver", "")
+
+
+def test_team_page_shows_the_calendar_link_and_new_link_changes_it(client, world, engine):
+    page = client.get("/teams/sales").text
+    old = feed_link(page)
+    assert old.startswith("/api/v1/teams/sales/calendar.ics?key=")
+    webcal = 'href="webcal://testserver/api/v1/teams/sales/calendar.ics?key='
+    assert webcal in part(page, "calendar")
+    assert "Dana Cruz working" in client.get(old).text
+    r = post(client, "/teams/sales/calendar-key", headers=HX)
+    assert r.status_code == 200 and "<html" not in r.text
+    assert "The old link no longer works" in r.text
+    new = feed_link(r.text)
+    assert new != old and team_row(engine).calendar_key_version == 2
+    assert client.get(old).status_code == 404
+    assert client.get(new).status_code == 200
+    assert feed_link(client.get("/teams/sales").text) == new
+
+
+def test_new_team_calendar_link_works_without_javascript(client, world, engine):
+    old = feed_link(client.get("/teams/sales").text)
+    r = post(client, "/teams/sales/calendar-key")
+    assert r.status_code == 303 and r.headers["location"] == "/teams/sales#calendar"
+    assert feed_link(client.get("/teams/sales").text) != old
+    assert client.get(old).status_code == 404
+
+
+def test_team_calendar_section_posts_to_the_teams_own_address(client, world):
+    calendar = part(client.get("/teams/sales").text, "calendar")
+    assert 'action="/teams/sales/calendar-key"' in calendar
+    assert 'hx-post="/teams/sales/calendar-key"' in calendar
+    assert "The team's private link" in text_of(calendar) and 'name="_csrf_token"' in calendar
+
+
+def test_a_rep_cannot_make_a_new_team_calendar_link(client, world, engine):
+    client.cookies.clear()
+    sign_in(client, "dana.cruz@acme.test")
+    assert post(client, "/teams/sales/calendar-key", headers=HX).status_code == 403
+    assert team_row(engine).calendar_key_version == 1
