@@ -42,7 +42,7 @@ def cmd_serve(args: argparse.Namespace, settings: Settings) -> None:
     else:
         _migrate(settings)
     # every worker must share the signing secret of this run
-    os.environ.setdefault("ONDECK_DEV_SECRET", secrets.token_hex(32))
+    os.environ.setdefault("ONDECK_DEV_SECRET", settings.secret_key)
     os.environ.setdefault("ONDECK_BASE_URL", f"http://{args.host}:{args.port}")
     print(f"OnDeck on http://{args.host}:{args.port}", flush=True)
     uvicorn.run(

@@ -49,5 +49,20 @@ class Settings:
 
 
 def _dev_secret(env: dict[str, str]) -> str:
-    """A development secret shared by every worker of one run (set by `serve`), else random."""
-    return env.get("ONDECK_DEV_SECRET") or secrets.token_hex(32)
+    """Outside production without ONDECK_SECRET_KEY: a secret kept in a local file (mode 0600),
+    so sign-ins and calendar links survive a restart and every worker shares it."""
+    if env.get("ONDECK_DEV_SECRET"):
+        return env["ONDECK_DEV_SECRET"]
+    path = Path(env.get("ONDECK_SECRET_FILE", ".ondeck-secret"))
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        kept = path.read_text().strip()
+        if len(kept) >= 32:
+            return kept
+        problem = f"{path} holds no usable secret: delete it, or set ONDECK_SECRET_KEY"
+        raise UnsafeSettings(problem) from None
+    secret = secrets.token_hex(32)
+    with os.fdopen(fd, "w") as f:
+        f.write(secret)
+    return secret
