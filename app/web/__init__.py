@@ -4,6 +4,7 @@ from typing import Any
 
 from app.web.auth import AuthController
 from app.web.integrations import IntegrationsController
+from app.web.log import LogController
 from app.web.manager import ManagerController
 from app.web.people import PeopleController
 from app.web.phone import PhoneController
@@ -24,4 +25,5 @@ WEB_ROUTES: list[Any] = [
     PeopleController,
     IntegrationsController,
     TeamsController,
+    LogController,
 ]

@@ -1,14 +1,12 @@
-"""Managers: teams (members, hours, routing, PIN, overrides, a preview, calendar feed) and the
-decision log."""
+"""Managers: teams (members, hours, routing, PIN, overrides, a preview, calendar feed)."""
 
 from typing import Any
 
 from litestar import Controller
 from litestar.response import Redirect, Template
 
-from app.domain import hours as h
 from app.models import Team
-from app.services import assignment_log, reps, schedule, team_calendar, team_state, teams
+from app.services import reps, schedule, team_calendar, team_state, teams
 from app.services import team_views as tv
 from app.services.errors import Invalid, NotFound, Refused
 from app.web.common import page, web_get, web_post
@@ -72,7 +70,7 @@ def _feed_url(c: Ctx, team: Team) -> str:
     return team_calendar.team_calendar_url(c.settings.base_url, c.settings.secret_key, team)
 
 
-def _base(c: Ctx, here: str) -> dict[str, Any]:
+def base(c: Ctx, here: str) -> dict[str, Any]:
     """What every page of the Team tab's sections needs: who, the tab, the section."""
     return {"user": c.user, "company": c.company, "active_tab": "team", "here": here}
 
@@ -99,7 +97,7 @@ class TeamsController(Controller):
         if not c.htmx and status_code == 200 and not views.pop("draft", False):
             return Redirect(f"/teams/{team.slug}#{section}", status_code=303)
         views.pop("draft", None)
-        ctx = {**_base(c, "teams"), **_team_context(c, team, **views)}
+        ctx = {**base(c, "teams"), **_team_context(c, team, **views)}
         if c.htmx:
             return page(c.request, "teams/_fragment.html", status_code, section=section, **ctx)
         return page(c.request, "teams/team.html", status_code, **ctx)
@@ -121,7 +119,7 @@ class TeamsController(Controller):
         ctx.setdefault("errors", {})
         ctx.setdefault("form", {})
         return page(
-            c.request, "teams/index.html", status_code, rows=rows, **_base(c, "teams"), **ctx
+            c.request, "teams/index.html", status_code, rows=rows, **base(c, "teams"), **ctx
         )
 
     @web_get("/teams")
@@ -144,7 +142,7 @@ class TeamsController(Controller):
     def team_page(self, c: Ctx, slug: str) -> Template:
         """A team: state and override, the preview, members, routing, hours, PIN."""
         team = self._team(c, slug)
-        ctx = {**_base(c, "teams"), **_team_context(c, team)}
+        ctx = {**base(c, "teams"), **_team_context(c, team)}
         if c.wants("now"):
             return page(c.request, "teams/_now.html", **ctx)
         return page(c.request, "teams/team.html", **ctx)
@@ -262,7 +260,7 @@ class TeamsController(Controller):
         status_code = 422 if errors else 200
         editors = [editor if p == part else _editor(c, team, p) for p in HOURS]
         if c.htmx:
-            ctx = {**_base(c, "teams"), **_team_context(c, team), "hv": editor}
+            ctx = {**base(c, "teams"), **_team_context(c, team), "hv": editor}
             return page(c.request, "teams/_fragment.html", status_code, section="hours", **ctx)
         if notice:
             return Redirect(f"/teams/{team.slug}#{HOURS[part]}", status_code=303)
@@ -298,7 +296,7 @@ class TeamsController(Controller):
     @web_get("/teams/{slug:str}/delete")
     def confirm_delete(self, c: Ctx, slug: str) -> Template:
         """Ask before deleting a team."""
-        return page(c.request, "teams/delete.html", team=self._team(c, slug), **_base(c, "teams"))
+        return page(c.request, "teams/delete.html", team=self._team(c, slug), **base(c, "teams"))
 
     @web_post("/teams/{slug:str}/delete")
     def delete(self, c: Ctx, slug: str) -> Template | Redirect:
@@ -308,32 +306,6 @@ class TeamsController(Controller):
             teams.remove(c.db, c.company, team)
         except Refused as exc:
             c.db.rollback()
-            ctx = {**_base(c, "teams"), "team": team, "problem": str(exc)}
+            ctx = {**base(c, "teams"), "team": team, "problem": str(exc)}
             return page(c.request, "teams/delete.html", 409, **ctx)
         return Redirect("/teams", status_code=303)
-
-    @web_get("/log")
-    def log(self, c: Ctx) -> Template:
-        """The decision log, newest first, by team, kind, rep and company-local day."""
-        q = c.request.query_params
-        f = tv.LogFilters(q.get("team", ""), q.get("kind", ""), q.get("rep", ""), q.get("day", ""))
-        offset = int(q["offset"]) if q.get("offset", "").isdigit() else 0
-        errors: dict[str, str] = {}
-        try:
-            entries, more = tv.newest_first(c.db, c.company, f, offset)
-        except Invalid as exc:
-            entries, more, errors = [], False, {exc.field: exc.message}
-        today = c.now.astimezone(h.zone(c.company.timezone)).date()
-        days = tv.by_day(entries, today)
-        ctx = {**_base(c, "log"), **tv.log_choices(c.db, c.company), "errors": errors}
-        name = "log/_entries.html" if c.wants("log-entries") else "log/index.html"
-        status_code = 422 if errors else 200
-        return page(c.request, name, status_code, f=f, days=days, offset=offset, more=more, **ctx)
-
-    @web_get("/log/{assignment_id:str}")
-    def log_entry(self, c: Ctx, assignment_id: str) -> Template:
-        """One decision with its full trace."""
-        answer = assignment_log.get(c.db, c.company, assignment_id)
-        e = tv.entry(answer, h.zone(c.company.timezone))
-        ctx = {**_base(c, "log"), "team_names": tv.log_choices(c.db, c.company)["team_names"]}
-        return page(c.request, "log/entry.html", e=e, tv=tv, **ctx)

@@ -1,0 +1,43 @@
+"""Managers: the decision log, with filters, and one decision with its trace."""
+
+from litestar import Controller
+from litestar.response import Template
+
+from app.domain import hours as h
+from app.services import assignment_log
+from app.services import team_views as tv
+from app.services.errors import Invalid
+from app.web.common import page, web_get
+from app.web.schedule import Ctx
+from app.web.schedule_settings import MANAGER_CTX
+from app.web.teams import base
+
+
+class LogController(Controller):
+    dependencies = MANAGER_CTX
+
+    @web_get("/log")
+    def log(self, c: Ctx) -> Template:
+        """The decision log, newest first, by team, kind, rep and company-local day."""
+        q = c.request.query_params
+        f = tv.LogFilters(q.get("team", ""), q.get("kind", ""), q.get("rep", ""), q.get("day", ""))
+        offset = int(q["offset"]) if q.get("offset", "").isdigit() else 0
+        errors: dict[str, str] = {}
+        try:
+            entries, more = tv.newest_first(c.db, c.company, f, offset)
+        except Invalid as exc:
+            entries, more, errors = [], False, {exc.field: exc.message}
+        today = c.now.astimezone(h.zone(c.company.timezone)).date()
+        days = tv.by_day(entries, today)
+        ctx = {**base(c, "log"), **tv.log_choices(c.db, c.company), "errors": errors}
+        name = "log/_entries.html" if c.wants("log-entries") else "log/index.html"
+        status_code = 422 if errors else 200
+        return page(c.request, name, status_code, f=f, days=days, offset=offset, more=more, **ctx)
+
+    @web_get("/log/{assignment_id:str}")
+    def log_entry(self, c: Ctx, assignment_id: str) -> Template:
+        """One decision with its full trace."""
+        answer = assignment_log.get(c.db, c.company, assignment_id)
+        e = tv.entry(answer, h.zone(c.company.timezone))
+        ctx = {**base(c, "log"), "team_names": tv.log_choices(c.db, c.company)["team_names"]}
+        return page(c.request, "log/entry.html", e=e, tv=tv, **ctx)
