@@ -48,7 +48,7 @@ class PhoneView:
     mates: list[Mate]
     tz: ZoneInfo
     teams: list[MyTeam]
-    recent: list[tuple[dict[str, object], str]]
+    recent: list[tuple[dict[str, object], str, str]]
     profiles: profiles.Panel
 
 
@@ -103,10 +103,16 @@ def my_teams(session: Session, company: Company, me: Rep, now: datetime) -> list
     ]
 
 
-def recent(session: Session, me: Rep, tz: ZoneInfo, now: datetime) -> list[tuple[dict, str]]:
-    """My last five assignments with their local time."""
+def recent(
+    session: Session, me: Rep, tz: ZoneInfo, now: datetime, names: dict[str, str]
+) -> list[tuple[dict, str, str]]:
+    """My last five assignments with their local time and what they were ("Sales lead")."""
     return [
-        (a, local(datetime.fromisoformat(str(a["created_at"])), tz, now))
+        (
+            a,
+            local(datetime.fromisoformat(str(a["created_at"])), tz, now),
+            f"{names.get(str(a['team']), a['team'])} {a['kind']}",
+        )
         for a in assignment_log.recent_for(session, me, 5)
     ]
 
@@ -116,6 +122,7 @@ def view(session: Session, company: Company, me: Rep, now: datetime) -> PhoneVie
     tz = h.zone(me.timezone)
     a = avail.rep_availability(session, company, me, now)
     mates = [Mate(m, presence_service.read(m, now)) for m in teammates(session, me)]
+    mine = my_teams(session, company, me, now)
     return PhoneView(
         me,
         presence_service.read(me, now),
@@ -123,8 +130,8 @@ def view(session: Session, company: Company, me: Rep, now: datetime) -> PhoneVie
         where_sentence(a, tz, now),
         mates,
         tz,
-        my_teams(session, company, me, now),
-        recent(session, me, tz, now),
+        mine,
+        recent(session, me, tz, now, {t.team.slug: t.team.name for t in mine}),
         profiles.panel(session, me, now),
     )
 

@@ -58,11 +58,12 @@ def test_non_member_cannot_override_a_team(client, engine):
     assert client.get("/api/v1/teams/sales/state", headers=w.assign()).json()["override"] is None
 
 
-def test_my_recent_assignment_is_listed(client, engine):
+def test_my_recent_assignment_is_listed_with_the_teams_name(client, engine):
     w, dana, _ = _setup(client, engine)
     client.post(
         "/api/v1/assignments",
         headers=w.assign(),
         json={"team": "sales", "kind": "lead", "external_id": "crm-7"},
     )
-    assert "crm-7" in client.get("/").text
+    recent = client.get("/").text.split('id="recent"')[1].split("</ul>")[0]
+    assert "crm-7" in recent and "Sales lead" in recent
