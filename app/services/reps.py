@@ -103,6 +103,19 @@ def everyone(session: Session, company: Company) -> list[Rep]:
     return list(session.exec(q.order_by(Rep.name)))
 
 
+def reactivate(session: Session, company: Company, rep: Rep) -> None:
+    """Bring a deactivated person back (Offline, no password: they need a new invitation)."""
+    if rep.active:
+        raise Refused(f"{rep.name} is active already.")
+    if rep.phone is not None:
+        try:
+            accounts._check_phone_free(session, company.id, rep.phone, rep.id)
+        except Invalid as exc:
+            raise Refused(f"{exc.message} Change their number first.") from None
+    rep.active = True
+    session.add(rep)
+
+
 def deactivate(session: Session, rep: Rep, *, by: Rep | None = None) -> None:
     """Deactivate a person: they cannot sign in or be routed to; history is kept."""
     if by is not None and by.id == rep.id:

@@ -136,6 +136,16 @@ class PeopleController(Controller):
             return self._answer(c, 409, problem={"rep_id": rep.id, "message": str(exc)})
         return self._link(c, rep, token, new=False)
 
+    @web_post("/{rep_id:str}/reactivate")
+    def reactivate(self, c: Ctx, rep_id: str) -> Template | Redirect:
+        """Bring a deactivated person back; they get a new invitation link to set a password."""
+        rep = reps.get(c.db, c.company, rep_id)
+        try:
+            reps.reactivate(c.db, c.company, rep)
+        except Refused as exc:
+            return self._answer(c, 409, problem={"rep_id": rep.id, "message": str(exc)})
+        return self._link(c, rep, accounts.reinvite(c.db, rep, c.now), new=False)
+
     @web_post("/{rep_id:str}/deactivate")
     def deactivate(self, c: Ctx, rep_id: str) -> Template | Redirect:
         """Deactivate a person: no sign-in, no leads or calls; their history is kept."""

@@ -138,6 +138,25 @@ def test_deactivating_a_rep_removes_them_from_the_active_list_and_sign_in(client
     assert sign_in(client, "dana@acme.test").status_code == 401
 
 
+def test_a_deactivated_rep_can_be_reactivated_and_gets_a_new_invitation(client, engine, manager):
+    dana = make_rep(manager, "Dana", phone="+12125550101")
+    post(client, f"/settings/people/{dana.id}/deactivate")
+    r = post(client, f"/settings/people/{dana.id}/reactivate")
+    assert r.status_code == 303
+    page = client.get("/settings/people").text
+    assert "Dana" in active_list(page) and "/invite/" in page
+    assert people_named(engine, "dana@acme.test")[0].active
+
+
+def test_reactivating_someone_whose_number_was_given_away_is_refused(client, engine, manager):
+    dana = make_rep(manager, "Dana", phone="+12125550101")
+    post(client, f"/settings/people/{dana.id}/deactivate")
+    make_rep(manager, "Lee", phone="+12125550101")
+    r = post(client, f"/settings/people/{dana.id}/reactivate")
+    assert r.status_code == 409 and "+12125550101 already belongs to Lee" in r.text
+    assert not people_named(engine, "dana@acme.test")[0].active
+
+
 def test_a_manager_cannot_deactivate_themself(client, engine, manager):
     page = client.get("/settings/people").text
     assert f"/settings/people/{manager.manager.id}/deactivate" not in page
