@@ -2,6 +2,7 @@
 
 import os
 import secrets
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -57,12 +58,18 @@ def _dev_secret(env: dict[str, str]) -> str:
     try:
         fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
     except FileExistsError:
-        kept = path.read_text().strip()
-        if len(kept) >= 32:
-            return kept
-        problem = f"{path} holds no usable secret: delete it, or set ONDECK_SECRET_KEY"
-        raise UnsafeSettings(problem) from None
+        return _kept_secret(path)
     secret = secrets.token_hex(32)
     with os.fdopen(fd, "w") as f:
         f.write(secret)
     return secret
+
+
+def _kept_secret(path: Path) -> str:
+    """The secret in `path`, waiting briefly for a process that is writing it right now."""
+    for _ in range(40):
+        kept = path.read_text().strip()
+        if len(kept) >= 32:
+            return kept
+        time.sleep(0.05)
+    raise UnsafeSettings(f"{path} holds no usable secret: delete it, or set ONDECK_SECRET_KEY")
