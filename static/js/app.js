@@ -1,7 +1,8 @@
 /* OnDeck's one first-party script (CSP: script-src 'self', no inline script). Registers the service
    worker; opens a <dialog> (or <details>) from [data-dialog="#id"] buttons/links and on a 500 ms
    long-press of [data-longpress-target="#id"]; closes [data-autoclose] after a successful htmx request;
-   hides toasts; reloads the offline page when the network returns. Without it every page still works. */
+   hides toasts; reloads the offline page when the network returns; shows [data-copy="#id"] buttons
+   (hidden without it) that copy an input's value. Without it every page still works. */
 (function () {
   "use strict";
   var LONG_PRESS_MS = 500;
@@ -126,6 +127,33 @@
   armToasts(document);
   document.addEventListener("htmx:load", function (event) {
     armToasts(event.target);
+  });
+
+  // Copy buttons: shown only where this script runs; copy the target input's value.
+  function armCopies(root) {
+    Array.prototype.forEach.call(root.querySelectorAll("[data-copy]"), function (button) {
+      button.hidden = false;
+    });
+  }
+  armCopies(document);
+  document.addEventListener("htmx:load", function (event) {
+    armCopies(event.target);
+  });
+  document.addEventListener("click", function (event) {
+    var button = event.target.closest("[data-copy]");
+    var input = button && document.querySelector(button.getAttribute("data-copy"));
+    if (!input) return;
+    var said = button.textContent;
+    var done = function () {
+      button.textContent = "Copied";
+      setTimeout(function () { button.textContent = said; }, 2000);
+    };
+    input.select();
+    if (navigator.clipboard && window.isSecureContext) {
+      navigator.clipboard.writeText(input.value).then(done, function () {});
+    } else if (document.execCommand("copy")) {
+      done();
+    }
   });
 
   // The offline page (served by the worker in place of the page asked for) retries that page,

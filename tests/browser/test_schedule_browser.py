@@ -120,3 +120,14 @@ def test_without_javascript_bad_time_off_is_shown_inline_and_good_time_off_is_li
     page.wait_for_url("**/schedule#time-off")
     assert page.locator("#time-off .list-item", has_text=label(first)).count() == 1
     context.close()
+
+
+def test_rep_copies_the_private_calendar_link_with_one_tap(phone):
+    phone.context.grant_permissions(["clipboard-read", "clipboard-write"])
+    sign_in(phone, "riya@demo.ondeck.app")
+    phone.goto("/schedule#calendar")
+    link = phone.locator("#calendar-url").input_value()
+    phone.get_by_role("button", name="Copy link").click()
+    phone.get_by_role("button", name="Copied").wait_for()
+    assert phone.evaluate("navigator.clipboard.readText()") == link
+    assert "/calendar.ics?key=" in link
