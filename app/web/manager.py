@@ -63,21 +63,15 @@ async def _subscription(channels: ChannelsPlugin, channel: str) -> AsyncIterator
 
 
 async def board_events(
-    channels: ChannelsPlugin,
-    channel: str,
-    ping_seconds: float = PING_SECONDS,
-    *,
-    reconnect: bool = False,
+    channels: ChannelsPlugin, channel: str, ping_seconds: float = PING_SECONDS
 ) -> AsyncGenerator[ServerSentEventMessage, None]:
-    """A `board` event after every committed change, and on a reconnect (to catch up).
+    """A quiet `ready` event once listening, then a `board` event after every committed change.
 
-    A first connection gets a quiet `ready` event instead: the page it came with is current, and
-    refetching the board while the page loads was the board's main cost (docs/reliability.md).
-    Every event carries an id, so the browser's reconnect says `Last-Event-ID`.
+    The page catches up by itself on every reconnection (static/js/app.js, data-catch-up): the
+    browser may open a new stream that carries no Last-Event-ID, so the server cannot tell.
     """
     async with _subscription(channels, channel) as subscriber:
-        first = "board" if reconnect else "ready"
-        yield ServerSentEventMessage(event=first, data="connected", id="0", retry=1000)
+        yield ServerSentEventMessage(event="ready", data="connected", retry=1000)
         events = subscriber.iter_events()
         pending: asyncio.Task[bytes] | None = None
         try:
@@ -89,7 +83,7 @@ async def board_events(
                     continue
                 pending.result()
                 pending = None
-                yield ServerSentEventMessage(event="board", data="changed", id="0")
+                yield ServerSentEventMessage(event="board", data="changed")
         except StopAsyncIteration:
             return  # the plugin is shutting down
         finally:
@@ -152,12 +146,9 @@ class ManagerController(Controller):
         )
 
     @get("/team/events", include_in_schema=False)
-    async def events(
-        self, request: Request[Any, Any, Any], company: Company, channels: ChannelsPlugin
-    ) -> ServerSentEvent:
+    async def events(self, company: Company, channels: ChannelsPlugin) -> ServerSentEvent:
         """Server-sent events: `board` whenever the company's live state changed."""
-        reconnect = "last-event-id" in request.headers
-        stream = board_events(channels, company_channel(company.id), reconnect=reconnect)
+        stream = board_events(channels, company_channel(company.id))
         return ServerSentEvent(stream, headers={"Cache-Control": "no-cache, no-transform"})
 
     @web_get("/team/charts", dependencies=MANAGER)

@@ -2,7 +2,8 @@
    worker; opens a <dialog> (or <details>) from [data-dialog="#id"] buttons/links and on a 500 ms
    long-press of [data-longpress-target="#id"]; closes [data-autoclose] after a successful htmx request;
    hides toasts; reloads the offline page when the network returns; shows [data-copy="#id"] buttons
-   (hidden without it) that copy an input's value. Without it every page still works. */
+   (hidden without it) that copy an input's value; fires `catch-up` on [data-catch-up="#id"] targets
+   when their event stream reconnects. Without it every page still works. */
 (function () {
   "use strict";
   var LONG_PRESS_MS = 500;
@@ -127,6 +128,16 @@
   armToasts(document);
   document.addEventListener("htmx:load", function (event) {
     armToasts(event.target);
+  });
+
+  // Live regions: changes made while an event stream was down sent no event, so every reopening
+  // after the first (the browser's own retry, or a new stream htmx makes) refetches the target.
+  document.addEventListener("htmx:sseOpen", function (event) {
+    var live = event.target;
+    var target = live.getAttribute && document.querySelector(live.getAttribute("data-catch-up"));
+    if (!target) return;
+    if (live.hasAttribute("data-opened")) htmx.trigger(target, "catch-up");
+    live.setAttribute("data-opened", "");
   });
 
   // Copy buttons: shown only where this script runs; copy the target input's value.

@@ -8,6 +8,8 @@ import uuid
 import httpx
 import pytest
 
+from app.db import make_engine, transaction
+from app.models import Rep
 from tests.browser.conftest import PHONE, sign_in
 from tests.conftest import must_run, postgres_reachable
 from tests.live import Server, postgres_database, run_cli, server_env
@@ -87,6 +89,23 @@ def test_board_shows_an_api_status_change_within_a_second(browser, demo_server, 
         context.close()
     LATENCIES[f"one worker, {viewport['width']}x{viewport['height']}"] = taken
     assert max(taken) < BUDGET_MS, taken
+
+
+@pytest.mark.browser
+def test_board_catches_up_on_what_changed_while_its_stream_was_down(browser, demo_server):
+    token = admin_token(demo_server.env)
+    rep = rep_id(demo_server.url, token)
+    context, page = open_board(browser, demo_server.url, PHONE, rep)
+    try:
+        note = f"missed-{uuid.uuid4().hex[:8]}"
+        engine = make_engine(demo_server.env["ONDECK_DATABASE_URL"])
+        with transaction(engine) as s:  # written behind the app's back: no board event
+            s.get(Rep, rep).note = note  # type: ignore[union-attr]
+        engine.dispose()
+        page.evaluate("htmx.trigger('#board-live', 'htmx:sseOpen')")  # as a reconnection does
+        page.locator(f"#rep-{rep}").get_by_text(note).wait_for(timeout=5_000)
+    finally:
+        context.close()
 
 
 @pytest.mark.browser

@@ -91,7 +91,11 @@ def test_board_page_connects_to_the_event_stream_and_refetches_on_board_events(c
     page = client.get("/team")
     assert page.status_code == 200
     assert 'sse-connect="/team/events"' in page.text and 'hx-ext="sse"' in page.text
-    assert 'hx-trigger="sse:board"' in page.text and 'hx-get="/team/board"' in page.text
+    assert (
+        'hx-trigger="sse:board, catch-up"' in page.text
+        and 'data-catch-up="#board"' in page.text
+        and 'hx-get="/team/board"' in page.text
+    )
     assert "/static/vendor/htmx-ext-sse-2.2.4.js" in page.text
     assert "<html" not in board(client)  # htmx gets only the contents
 
@@ -291,12 +295,11 @@ def test_manager_change_keeps_the_reps_profile_so_the_drift_shows(client, world,
 # --- live events ----------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize(("reconnect", "first"), [(False, "ready"), (True, "board")])
-def test_event_stream_catches_up_on_reconnect_and_sends_board_after_each_change(reconnect, first):
+def test_event_stream_says_ready_once_listening_then_board_after_each_change():
     async def scenario() -> list[str]:
         plugin = ChannelsPlugin(backend=MemoryChannelsBackend(), arbitrary_channels_allowed=True)
         async with plugin:
-            stream = board_events(plugin, "company:x", ping_seconds=0.05, reconnect=reconnect)
+            stream = board_events(plugin, "company:x", ping_seconds=0.05)
             seen = [(await anext(stream)).event]
             seen.append((await anext(stream)).comment)  # quiet: a keep-alive comment
             plugin.publish("board", "company:y")  # another company's change is not ours
@@ -310,7 +313,7 @@ def test_event_stream_catches_up_on_reconnect_and_sends_board_after_each_change(
 
     # A thread of its own: Playwright's sync API may hold this thread's event loop.
     with ThreadPoolExecutor(1) as pool:
-        assert pool.submit(asyncio.run, scenario()).result(10) == [first, "ping", "board"]
+        assert pool.submit(asyncio.run, scenario()).result(10) == ["ready", "ping", "board"]
 
 
 def test_a_status_change_commits_before_the_board_event_is_published(client, world, app):
