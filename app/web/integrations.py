@@ -12,7 +12,7 @@ from app.models import ApiToken
 from app.services import accounts, teams
 from app.services.errors import Invalid
 from app.web.common import page, web_get, web_post
-from app.web.people import done, settings_page, take_once
+from app.web.once import done, settings_page, take_once
 from app.web.schedule import Ctx
 from app.web.schedule_forms import MultiForm, one
 from app.web.schedule_settings import MANAGER_CTX

@@ -1,6 +1,5 @@
 """Managers: the company's people: add them, send invitation links, deactivate them."""
 
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -11,52 +10,13 @@ from app.models import Rep
 from app.services import accounts, reps, schedule
 from app.services.errors import Invalid, Refused
 from app.web.common import page, web_get, web_post
+from app.web.once import done, settings_page, take_once
 from app.web.schedule import Ctx
 from app.web.schedule_forms import MultiForm, one
 from app.web.schedule_settings import MANAGER_CTX
 
 ONCE = "once:people"
 PERSON_FIELDS = ("name", "email", "phone", "role", "timezone")
-
-
-# --- shown once: a secret that survives the redirect after a form post, then is gone ------------
-
-
-def keep_once(c: Ctx, key: str, **shown: Any) -> None:
-    """Hold what the next page shows once (a new secret, a notice) in the session."""
-    c.request.set_session({**(c.request.session or {}), key: shown})
-
-
-def take_once(c: Ctx, key: str) -> dict[str, Any]:
-    """What was held for this page, removed from the session as it is shown."""
-    session = dict(c.request.session or {})
-    shown = session.pop(key, None)
-    if shown is not None:
-        c.request.set_session(session)
-    return shown or {}
-
-
-def done(
-    c: Ctx, key: str, url: str, answer: Callable[..., Template], **shown: Any
-) -> Template | Redirect:
-    """After a change: without htmx hold `shown` and redirect (303), else the fresh section."""
-    if c.htmx:
-        return answer(c, **shown)
-    keep_once(c, key, **shown)
-    return Redirect(url, status_code=303)
-
-
-def settings_page(c: Ctx, name: str, status_code: int, **context: Any) -> Template:
-    """A manager's settings page, filed under the Schedule tab like the company settings."""
-    return page(
-        c.request,
-        name,
-        status_code,
-        user=c.user,
-        company=c.company,
-        active_tab="schedule",
-        **context,
-    )
 
 
 # --- people -------------------------------------------------------------------------------------
