@@ -34,6 +34,8 @@ def is_sqlite(engine: Engine) -> bool:
 
 def make_engine(url: str) -> Engine:
     """Create the engine: SQLite in WAL mode with a busy timeout, PostgreSQL through psycopg."""
+    import app.feed  # noqa: F401  (registers the change feed's session events)
+
     url = normalize_url(url)
     if url.startswith("sqlite"):
         # writers wait for the lock holding a connection each; keep spare ones for readers
@@ -62,7 +64,7 @@ def _sqlite_pragmas(engine: Engine) -> None:
         dbapi_conn.isolation_level = None  # we emit BEGIN ourselves (pysqlite's is deferred)
         cur = dbapi_conn.cursor()
         cur.execute("PRAGMA journal_mode=WAL")
-        cur.execute("PRAGMA synchronous=NORMAL")
+        cur.execute("PRAGMA synchronous=FULL")  # an answer returned is durable
         cur.execute("PRAGMA busy_timeout=60000")
         cur.execute("PRAGMA foreign_keys=ON")
         cur.close()

@@ -14,14 +14,11 @@ from typing import Any
 
 import anyio.to_thread
 from litestar import Request
-from litestar.channels import ChannelsPlugin
 from litestar.types import ASGIApp, Receive, Scope, Send
 from sqlalchemy import Engine
 from sqlmodel import Session
 
-from app.channels import company_channel
 from app.db import is_sqlite, transaction
-from app.services.events import changed_companies
 
 SAFE = {"GET", "HEAD", "OPTIONS"}
 SLOTS = 24  # below every pool's size (SQLite 80, PostgreSQL 30 per worker)
@@ -81,8 +78,7 @@ class Unit:
 async def provide_db(request: Request[Any, Any, Any]) -> AsyncIterator[Session]:
     """A session whose transaction commits before the answer is sent, or rolls back on error.
 
-    After a commit, every company whose live state changed gets a board event (only then, so a
-    listener that reloads sees the committed rows).
+    What it changed is published by the change feed once it has committed (app/feed.py).
     """
     gates: Gates = request.app.state.gates
     write = request.method not in SAFE
@@ -97,15 +93,6 @@ async def provide_db(request: Request[Any, Any, Any]) -> AsyncIterator[Session]:
         await unit.end(exc)
         raise
     await unit.end()
-    _publish(request, changed_companies(unit.session))
-
-
-def _publish(request: Request[Any, Any, Any], companies: set[str]) -> None:
-    """Tell each changed company's board listeners to refresh."""
-    if companies:
-        channels = request.app.plugins.get(ChannelsPlugin)
-        for company_id in companies:
-            channels.publish("board", company_channel(company_id))
 
 
 def end_abandoned_units(app: ASGIApp) -> ASGIApp:

@@ -22,7 +22,7 @@ from litestar.stores.redis import RedisStore
 from litestar.template.config import TemplateConfig
 from sqlalchemy import text
 
-from app import STATIC, TEMPLATES
+from app import STATIC, TEMPLATES, live
 from app.api.common import bearer_required
 from app.clock import Clock
 from app.db import make_engine, transaction
@@ -92,8 +92,8 @@ def create_app(settings: Settings | None = None, *, clock: Clock | None = None) 
         exception_handlers=EXCEPTION_HANDLERS,
         after_request=security_headers(settings),
         request_max_body_size=64 * 1024,
-        on_startup=[_enough_threads, open_gates],
-        on_shutdown=[lambda: engine.dispose()],
+        on_startup=[_enough_threads, open_gates, live.start],
+        on_shutdown=[live.stop, lambda: engine.dispose()],
         debug=False,
     )
     return app

@@ -7,7 +7,6 @@ from sqlmodel import Session
 from app.domain import presence as p
 from app.models import Rep, StatusEvent
 from app.services.errors import Invalid
-from app.services.events import mark_changed
 
 BY = ("rep", "manager", "integration", "timer")
 
@@ -79,7 +78,6 @@ def _store(
             )
         )
     session.add(rep)
-    mark_changed(session, rep.company_id)
 
 
 def _record_expiry(session: Session, rep: Rep, before: p.EffectivePresence) -> None:

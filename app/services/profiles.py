@@ -11,7 +11,6 @@ from app.models import Profile, Rep
 from app.services import presence as presence_service
 from app.services import teams as teams_service
 from app.services.errors import Invalid, NotFound, Refused
-from app.services.events import mark_changed
 
 MAX_NAME = 40
 DURATIONS = (15, 30, 45, 60, 90, 120, 180, 240, 480)  # minutes offered by the profile form
@@ -179,7 +178,6 @@ def _take_part(session: Session, rep: Rep, slugs: tuple[str, ...] | None) -> Non
         wanted = slugs is None or team.slug in slugs
         if member.taking_part != wanted:
             teams_service.set_taking_part(session, team, rep, wanted)
-    mark_changed(session, rep.company_id)
 
 
 def fix(session: Session, rep: Rep, now: datetime) -> p.EffectivePresence:

@@ -1,17 +1,14 @@
 """The Team tab: the live board, its server-sent events, the charts, and a rep's page."""
 
-import asyncio
-from collections.abc import AsyncGenerator, AsyncIterator
-from contextlib import asynccontextmanager
 from datetime import date, timedelta
 from typing import Any
 
-import anyio
 from litestar import Controller, Request, get
-from litestar.channels import ChannelsPlugin, Subscriber
-from litestar.response import Redirect, ServerSentEvent, ServerSentEventMessage, Template
+from litestar.channels import ChannelsPlugin
+from litestar.response import Redirect, ServerSentEvent, Template
 from sqlmodel import Session
 
+from app import live
 from app.channels import company_channel
 from app.clock import Clock
 from app.domain import hours as h
@@ -23,7 +20,6 @@ from app.settings import Settings
 from app.web.common import MANAGER, SIGNED_IN, page, web_get, web_post
 from app.web.phone import Form
 
-PING_SECONDS = 25  # a comment this often keeps proxies from closing a quiet stream
 KINDS = {"lead": "Leads", "call": "Calls"}
 PERIODS = {"day": "Per day", "week": "Per week"}
 UNTILS = [("", "Until changed"), ("1h", "1 hour"), ("2h", "2 hours"), ("4h", "4 hours")]
@@ -42,53 +38,6 @@ def _board(
     limit = timedelta(minutes=settings.busy_alert_minutes)
     tz = h.zone(user.timezone)
     return board_service.build(db, company, clock.now(), busy_limit=limit, tz=tz, only=only)
-
-
-async def _next(events: AsyncIterator[bytes]) -> bytes:
-    return await events.__anext__()
-
-
-@asynccontextmanager
-async def _subscription(channels: ChannelsPlugin, channel: str) -> AsyncIterator[Subscriber]:
-    """channels.start_subscription, but safe when the client goes away mid-way."""
-    # Litestar cancels a stream when its client disconnects. A subscribe or unsubscribe cut short
-    # there stops the PostgreSQL backend's listener for good: that worker then hears no events.
-    with anyio.CancelScope(shield=True):
-        subscriber = await channels.subscribe([channel])
-    try:
-        yield subscriber
-    finally:
-        with anyio.CancelScope(shield=True):
-            await channels.unsubscribe(subscriber)
-
-
-async def board_events(
-    channels: ChannelsPlugin, channel: str, ping_seconds: float = PING_SECONDS
-) -> AsyncGenerator[ServerSentEventMessage, None]:
-    """A quiet `ready` event once listening, then a `board` event after every committed change.
-
-    The page catches up by itself on every reconnection (static/js/app.js, data-catch-up): the
-    browser may open a new stream that carries no Last-Event-ID, so the server cannot tell.
-    """
-    async with _subscription(channels, channel) as subscriber:
-        yield ServerSentEventMessage(event="ready", data="connected", retry=1000)
-        events = subscriber.iter_events()
-        pending: asyncio.Task[bytes] | None = None
-        try:
-            while True:
-                pending = pending or asyncio.create_task(_next(events))
-                done, _ = await asyncio.wait({pending}, timeout=ping_seconds)
-                if not done:
-                    yield ServerSentEventMessage(comment="ping")
-                    continue
-                pending.result()
-                pending = None
-                yield ServerSentEventMessage(event="board", data="changed")
-        except StopAsyncIteration:
-            return  # the plugin is shutting down
-        finally:
-            if pending is not None:
-                pending.cancel()
 
 
 class ManagerController(Controller):
@@ -148,7 +97,7 @@ class ManagerController(Controller):
     @get("/team/events", include_in_schema=False)
     async def events(self, company: Company, channels: ChannelsPlugin) -> ServerSentEvent:
         """Server-sent events: `board` whenever the company's live state changed."""
-        stream = board_events(channels, company_channel(company.id))
+        stream = live.live_events(channels, company_channel(company.id), live.everything("board"))
         return ServerSentEvent(stream, headers={"Cache-Control": "no-cache, no-transform"})
 
     @web_get("/team/charts", dependencies=MANAGER)

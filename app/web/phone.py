@@ -2,12 +2,15 @@
 
 from typing import Annotated, Any
 
-from litestar import Controller, Request
+from litestar import Controller, Request, get
+from litestar.channels import ChannelsPlugin
 from litestar.enums import RequestEncodingType
 from litestar.params import Body
-from litestar.response import Redirect, Template
+from litestar.response import Redirect, ServerSentEvent, Template
 from sqlmodel import Session
 
+from app import feed, live
+from app.channels import company_channel
 from app.clock import Clock
 from app.domain import presence as p
 from app.models import Company, Rep
@@ -19,6 +22,13 @@ from app.web.common import SIGNED_IN, page, web_get, web_post
 Form = Annotated[dict[str, str], Body(media_type=RequestEncodingType.URL_ENCODED)]
 
 
+PARTS = {
+    "status": "phone/_now.html",
+    "teams": "phone/_teams.html",
+    "mates": "phone/_mates.html",
+}
+
+
 def _render(
     request: Request[Any, Any, Any],
     db: Session,
@@ -27,10 +37,14 @@ def _render(
     clock: Clock,
     errors: dict[str, str] | None = None,
     status_code: int = 200,
+    name: str | None = None,
+    notice: str | None = None,
 ) -> Template:
-    """The whole tab, or just the status card for htmx."""
-    v = phone.view(db, company, user, clock.now())
-    name = "phone/_status.html" if request.headers.get("hx-request") else "phone/index.html"
+    """The whole tab, or for htmx the status card (or the part `name`)."""
+    now = clock.now()
+    v = phone.view(db, company, user, now)
+    if name is None:
+        name = "phone/_status.html" if request.headers.get("hx-request") else "phone/index.html"
     return page(
         request,
         name,
@@ -38,14 +52,40 @@ def _render(
         v=v,
         user=user,
         company=company,
-        now=clock.now(),
+        now=now,
         labels=phone.LABELS,
         cycle=p.CYCLE,
         next_status=p.next_in_cycle(v.presence.status),
+        seen=shown(v.presence),
+        notice=notice,
         errors=errors or {},
         active_tab="phone",
         local=phone.local,
     )
+
+
+def shown(eff: p.EffectivePresence) -> str:
+    """The status a screen shows, as its toggle sends it back ("busy", "busy:locked")."""
+    return eff.effective_status.value + (":locked" if eff.locked else "")
+
+
+def phone_events(me: str) -> live.Pick:
+    """Which parts of my Phone tab a change touches."""
+    everyone = {feed.PRESENCE, feed.TEAM, feed.ROTATION, feed.PEOPLE, feed.HOURS}
+    my_day = {feed.HOURS, feed.HOLIDAYS, feed.TIME_OFF}
+
+    def pick(change: feed.Change) -> list[str]:
+        mine = me in change.reps
+        names = ["status", "profiles"] if mine else []
+        if change.topics & my_day:
+            names.append("status")
+        if change.topics & (everyone | my_day):
+            names.append("teams")
+        if change.topics & {feed.PRESENCE, feed.PEOPLE, feed.TEAM}:
+            names.append("mates")
+        return names
+
+    return pick
 
 
 class PhoneController(Controller):
@@ -77,6 +117,13 @@ class PhoneController(Controller):
         now = clock.now()
         current = presence_service.read(user, now)
         status = data.get("status") or p.next_in_cycle(current.status).value
+        seen = data.get("seen")
+        if seen and seen != shown(current):  # the screen was stale: show, don't guess
+            label = "On a call" if current.locked else phone.LABELS[current.effective_status.value]
+            notice = (
+                f"Your status had changed to {label} — nothing was changed. Tap again to change it."
+            )
+            return _render(request, db, company, user, clock, notice=notice)
         try:
             until = phone.until_from_form(
                 data.get("until", ""), data.get("custom_until", ""), user, company, db, now
@@ -98,6 +145,29 @@ class PhoneController(Controller):
         if request.headers.get("hx-request"):
             return _render(request, db, company, user, clock)
         return Redirect("/", status_code=303)
+
+    @web_get("/parts/{part:str}")
+    def part(
+        self,
+        request: Request[Any, Any, Any],
+        db: Session,
+        company: Company,
+        user: Rep,
+        clock: Clock,
+        part: str,
+    ) -> Template:
+        """One live part of the Phone tab, refetched when the change feed says it changed."""
+        if part not in PARTS:
+            raise NotFound("No such part of the Phone tab.")
+        return _render(request, db, company, user, clock, name=PARTS[part])
+
+    @get("/events", include_in_schema=False)
+    async def events(
+        self, company: Company, user: Rep, channels: ChannelsPlugin
+    ) -> ServerSentEvent:
+        """Server-sent events naming the parts of my Phone tab that a committed change touched."""
+        stream = live.live_events(channels, company_channel(company.id), phone_events(user.id))
+        return ServerSentEvent(stream, headers={"Cache-Control": "no-cache, no-transform"})
 
     @web_post("/me/teams/{slug:str}/taking-part")
     def taking_part(

@@ -49,8 +49,8 @@ def _values(row: Profile | None) -> dict[str, object]:
     }
 
 
-def _panel(request: Req, db: Session, user: Rep, clock: Clock, refresh: bool) -> Template:
-    """The Phone tab's profile panel; `refresh` also re-fetches the status card after an apply."""
+def _panel(request: Req, db: Session, user: Rep, clock: Clock) -> Template:
+    """The Phone tab's profile panel (what the apply changed reaches the rest of the tab live)."""
     panel = profiles.panel(db, user, clock.now())
     return page(
         request,
@@ -59,7 +59,6 @@ def _panel(request: Req, db: Session, user: Rep, clock: Clock, refresh: bool) ->
         chosen=panel.chosen,
         drift=panel.drift,
         on_call=panel.presence.locked,
-        refresh_status=refresh,
     )
 
 
@@ -110,10 +109,10 @@ class ProfilesController(Controller):
 
     @web_get("/panel")
     def panel(self, request: Req, db: Session, user: Rep, clock: Clock) -> Template | Redirect:
-        """The Phone tab's profile panel (htmx refreshes it after a status change)."""
+        """The Phone tab's profile panel (refetched live after a status or profile change)."""
         if not _htmx(request):
             return Redirect("/profiles", status_code=303)
-        return _panel(request, db, user, clock, refresh=False)
+        return _panel(request, db, user, clock)
 
     @web_post("/")
     def create(
@@ -208,7 +207,7 @@ class ProfilesController(Controller):
         """htmx gets the refreshed panel; a plain form goes back where it came from."""
         if _htmx(request):
             db.flush()
-            return _panel(request, db, user, clock, refresh=True)
+            return _panel(request, db, user, clock)
         back = one(data, "next")
         return Redirect((back if back in BACK else "/") + _applied(back), status_code=303)
 

@@ -2,8 +2,9 @@
    worker; opens a <dialog> (or <details>) from [data-dialog="#id"] buttons/links and on a 500 ms
    long-press of [data-longpress-target="#id"]; closes [data-autoclose] after a successful htmx request;
    hides toasts; reloads the offline page when the network returns; shows [data-copy="#id"] buttons
-   (hidden without it) that copy an input's value; fires `catch-up` on [data-catch-up="#id"] targets
-   when their event stream reconnects. Without it every page still works. */
+   (hidden without it) that copy an input's value; fires `catch-up` on live fragments ([data-live],
+   [data-catch-up="#id"]) when their event stream reconnects or the page comes back; says beside a
+   control when its request could not be sent or failed. Without it every page still works. */
 (function () {
   "use strict";
   var LONG_PRESS_MS = 500;
@@ -130,14 +131,106 @@
     armToasts(event.target);
   });
 
-  // Live regions: changes made while an event stream was down sent no event, so every reopening
-  // after the first (the browser's own retry, or a new stream htmx makes) refetches the target.
+  // Live pages: every [data-live] fragment inside an event stream's element refetches itself on
+  // `catch-up`. Changes made while the stream was down sent no event, so every reopening after the
+  // first (the browser's own retry, or a new stream htmx makes) catches up; so does a page that
+  // comes back to the foreground, from the back/forward cache, or online.
+  function catchUp(root) {
+    var targets = Array.prototype.slice.call(root.querySelectorAll("[data-live]"));
+    var extra = root.getAttribute && document.querySelector(root.getAttribute("data-catch-up"));
+    if (extra && targets.indexOf(extra) < 0) targets.push(extra);
+    targets.forEach(function (target) {
+      htmx.trigger(target, "catch-up");
+    });
+  }
+  function catchUpAll() {
+    if (typeof htmx === "undefined") return;
+    Array.prototype.forEach.call(document.querySelectorAll("[sse-connect]"), catchUp);
+  }
   document.addEventListener("htmx:sseOpen", function (event) {
     var live = event.target;
-    var target = live.getAttribute && document.querySelector(live.getAttribute("data-catch-up"));
-    if (!target) return;
-    if (live.hasAttribute("data-opened")) htmx.trigger(target, "catch-up");
+    if (!live.getAttribute) return;
+    if (live.hasAttribute("data-opened")) catchUp(live);
     live.setAttribute("data-opened", "");
+  });
+  var hiddenSince = null;
+  document.addEventListener("visibilitychange", function () {
+    if (document.visibilityState === "hidden") hiddenSince = Date.now();
+    else if (hiddenSince !== null) catchUpAll();
+  });
+  window.addEventListener("pageshow", function (event) {
+    if (event.persisted) catchUpAll();
+  });
+  window.addEventListener("online", function () {
+    clearNetErrors();
+    catchUpAll();
+  });
+
+  // A tap that cannot reach the server says so beside its control, at once, and changes nothing
+  // on screen; so does a server error. Focus stays on the control that was used.
+  var OFFLINE = "You're offline — not sent.";
+  var FAILED = "Couldn't reach OnDeck — not sent. Try again.";
+  var SERVER = "Something went wrong on our side — not saved. Try again.";
+  function clearNetErrors() {
+    Array.prototype.forEach.call(document.querySelectorAll("[data-net-error]"), function (el) {
+      el.remove();
+    });
+  }
+  function sayBeside(elt, words) {
+    var anchor = elt.closest("form") || elt;
+    var said = anchor.nextElementSibling;
+    if (!said || !said.hasAttribute("data-net-error")) {
+      said = document.createElement("p");
+      said.className = "field-error";
+      said.setAttribute("role", "alert");
+      said.setAttribute("data-net-error", "");
+      anchor.insertAdjacentElement("afterend", said);
+    }
+    said.textContent = words;
+  }
+  function isWrite(event) {
+    var verb = (event.detail.requestConfig && event.detail.requestConfig.verb) || "get";
+    return verb.toLowerCase() !== "get";
+  }
+  document.addEventListener("htmx:beforeRequest", function (event) {
+    if (!isWrite(event)) return;
+    if (navigator.onLine === false) {
+      event.preventDefault();
+      sayBeside(event.detail.elt, OFFLINE);
+      return;
+    }
+    var anchor = event.detail.elt.closest("form") || event.detail.elt;
+    var said = anchor.nextElementSibling;
+    if (said && said.hasAttribute("data-net-error")) said.remove();
+  });
+  document.addEventListener("htmx:sendError", function (event) {
+    if (isWrite(event)) sayBeside(event.detail.elt, navigator.onLine === false ? OFFLINE : FAILED);
+  });
+  document.addEventListener("htmx:responseError", function (event) {
+    if (isWrite(event)) sayBeside(event.detail.elt, SERVER);
+  });
+  // htmx keeps focus on an element whose id is in the new content; controls without an id get it
+  // back by their form's action and name.
+  var focused = null;
+  document.addEventListener("htmx:beforeSwap", function () {
+    var el = document.activeElement;
+    var form = el && el.form;
+    focused = form && !el.id ? { action: form.getAttribute("action"), name: el.name, value: el.value } : null;
+  });
+  document.addEventListener("htmx:afterSettle", function () {
+    if (!focused || (document.activeElement && document.activeElement !== document.body)) return;
+    var forms = document.querySelectorAll("form[action='" + focused.action + "']");
+    for (var i = 0; i < forms.length; i++) {
+      var controls = forms[i].elements;
+      for (var j = 0; j < controls.length; j++) {
+        if (controls[j].name === focused.name && controls[j].value === focused.value) {
+          controls[j].focus();
+          focused = null;
+          return;
+        }
+      }
+    }
+    focused = null;
   });
 
   // Copy buttons: shown only where this script runs; copy the target input's value.

@@ -11,9 +11,10 @@ from litestar.channels import ChannelsPlugin
 from litestar.channels.backends.memory import MemoryChannelsBackend
 from sqlmodel import select
 
+from app import feed
 from app.db import transaction
+from app.live import everything, live_events
 from app.models import Assignment, Rep, StatusEvent
-from app.web.manager import board_events
 from tests.builders import make_company, make_rep
 from tests.web.helpers import post, sign_in
 
@@ -299,11 +300,12 @@ def test_event_stream_says_ready_once_listening_then_board_after_each_change():
     async def scenario() -> list[str]:
         plugin = ChannelsPlugin(backend=MemoryChannelsBackend(), arbitrary_channels_allowed=True)
         async with plugin:
-            stream = board_events(plugin, "company:x", ping_seconds=0.05)
+            stream = live_events(plugin, "company:x", everything("board"), ping_seconds=0.05)
             seen = [(await anext(stream)).event]
             seen.append((await anext(stream)).comment)  # quiet: a keep-alive comment
-            plugin.publish("board", "company:y")  # another company's change is not ours
-            plugin.publish("board", "company:x")
+            change = feed.Change({feed.PRESENCE}).encode()
+            plugin.publish(change, "company:y")  # another company's change is not ours
+            plugin.publish(change, "company:x")
             msg = await anext(stream)
             while msg.comment:
                 msg = await anext(stream)
@@ -325,7 +327,9 @@ def test_a_status_change_commits_before_the_board_event_is_published(client, wor
         set_status(client, world, world.dana, status="away")
     finally:
         plugin.publish = original  # type: ignore[method-assign]
-    assert published == [("board", f"company:{world.company.id}")]
+    assert [channels for _data, channels in published] == [[f"company:{world.company.id}"]]
+    change = feed.decode(published[0][0])
+    assert feed.PRESENCE in change.topics and world.dana.id in change.reps
 
 
 # --- charts ---------------------------------------------------------------------------------------

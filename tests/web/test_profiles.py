@@ -169,7 +169,7 @@ def test_one_tap_applies_status_note_until_and_teams_and_remembers_the_profile(
     assert taking_part(engine, world) == {"sales": True, "support": True}
 
 
-def test_apply_from_the_phone_tab_answers_the_panel_and_refreshes_the_status_card(
+def test_apply_from_the_phone_tab_answers_the_panel_and_the_status_card_reads_fresh(
     client, world, engine
 ):
     client.get("/profiles")
@@ -180,7 +180,7 @@ def test_apply_from_the_phone_tab_answers_the_panel_and_refreshes_the_status_car
     assert r.status_code == 200
     assert r.text.lstrip().startswith('<section class="card profiles" id="profiles"')
     assert 'aria-current="true"' in r.text and "(in use)" in r.text
-    assert 'hx-get="/" hx-trigger="load" hx-target="#presence"' in r.text
+    assert 'hx-trigger="sse:profiles, catch-up"' in r.text  # the rest of the tab follows live
     assert "no longer matches" not in r.text
     status = client.get("/", headers={**HX, "HX-Target": "presence"})
     assert 'id="presence"' in status.text and "Away" in status.text
