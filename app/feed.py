@@ -18,7 +18,7 @@ from datetime import datetime
 from typing import Any
 from weakref import WeakKeyDictionary
 
-from sqlalchemy import Engine, event, inspect
+from sqlalchemy import Engine, event, inspect, select
 from sqlalchemy.orm import Session, SessionTransaction
 from sqlalchemy.pool import Pool
 from sqlalchemy.sql.dml import Insert
@@ -141,7 +141,8 @@ def _topics_of(obj: Any, is_new_or_deleted: bool) -> set[str]:
 
 
 def _company_of(session: Session, obj: Any) -> str | None:
-    """The company a row belongs to, from the row or its parent in the session's identity map."""
+    """The company a row belongs to: from the row, or its parent team or rep (from the identity
+    map, else one primary-key read on the flush's own connection)."""
     if isinstance(obj, Company):
         return obj.id
     company_id = getattr(obj, "company_id", None)
@@ -151,11 +152,15 @@ def _company_of(session: Session, obj: Any) -> str | None:
         parent_id = getattr(obj, attr, None)
         if parent_id is None:
             continue
-        parent = session.identity_map.get(
-            inspect(model).identity_key_from_primary_key((parent_id,))
-        )
+        key = inspect(model).identity_key_from_primary_key((parent_id,))
+        parent = session.identity_map.get(key)
         if parent is not None:
             return str(parent.company_id)
+        table = model.__table__  # type: ignore[attr-defined]
+        found = session.connection().execute(
+            select(table.c.company_id).where(table.c.id == parent_id)
+        )
+        return found.scalar_one_or_none()
     return None
 
 
