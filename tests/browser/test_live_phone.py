@@ -1,0 +1,141 @@
+"""The Phone tab and the board are live in Chromium at 390×844: a manager's change, a second
+device's tap, a timed status running out and a lock reach an open Phone tab without a reload; an
+assignment, a time off and a team override reach an open board; a tap while offline says so and
+changes nothing."""
+
+from datetime import UTC, datetime, timedelta
+
+import httpx
+import pytest
+
+from tests.browser.conftest import PHONE, sign_in
+from tests.browser.test_board_browser import CONNECTED, admin_token, rep_id
+
+LEE = "+12125550102"  # the demo's Lee: only a no-JavaScript time-off test signs in as Lee
+READY = "() => document.getElementById('phone-ready')?.textContent === 'connected'"
+LABEL = "() => document.querySelector('#presence-now .toggle-label').innerText"
+
+
+@pytest.fixture
+def api(demo_server):  # type: ignore[no-untyped-def]
+    token = admin_token(demo_server.env)
+    with httpx.Client(
+        base_url=demo_server.url + "/api/v1", headers={"Authorization": f"Bearer {token}"}
+    ) as client:
+        yield client
+
+
+@pytest.fixture
+def lee(api, demo_server):  # type: ignore[no-untyped-def]
+    """Lee, Available with no lock, as every test here starts."""
+    rep = rep_id(demo_server.url, api.headers["Authorization"].split()[-1], LEE)
+    api.delete(f"/reps/{rep}/lock")
+    assert api.put(f"/reps/{rep}/status", json={"status": "available"}).status_code == 200
+    return rep
+
+
+def open_phone(browser, url: str):  # type: ignore[no-untyped-def]
+    context = browser.new_context(viewport=PHONE, base_url=url, is_mobile=True, has_touch=True)
+    page = context.new_page()
+    sign_in(page, "lee@demo.ondeck.app")
+    page.wait_for_function(READY, timeout=10_000)
+    return context, page
+
+
+def label_becomes(page, text: str, timeout: int = 5_000) -> None:  # type: ignore[no-untyped-def]
+    page.wait_for_function(f"() => ({LABEL})() === {text!r}", timeout=timeout)
+
+
+@pytest.mark.browser
+def test_a_managers_change_and_a_lock_reach_the_open_phone_tab(browser, demo_server, api, lee):
+    context, page = open_phone(browser, demo_server.url)
+    try:
+        assert page.evaluate(LABEL) == "Available"
+        assert api.put(f"/reps/{lee}/status", json={"status": "offline"}).status_code == 200
+        label_becomes(page, "Offline")
+        # the toggle now promises what follows Offline, not what followed the stale Available
+        assert "Tap for Available" in page.locator("#toggle").inner_text()
+        assert api.put(f"/reps/{lee}/lock", json={"reason": "On a call"}).status_code == 200
+        label_becomes(page, "On a call")
+        assert api.delete(f"/reps/{lee}/lock").status_code in (200, 204)
+        label_becomes(page, "Offline")
+    finally:
+        context.close()
+
+
+@pytest.mark.browser
+def test_a_tap_on_one_device_reaches_the_other(browser, demo_server, lee):
+    first, one = open_phone(browser, demo_server.url)
+    second, two = open_phone(browser, demo_server.url)
+    try:
+        one.locator("#toggle").click()
+        label_becomes(one, "Away")
+        label_becomes(two, "Away")
+    finally:
+        first.close()
+        second.close()
+
+
+@pytest.mark.browser
+def test_a_timed_status_that_runs_out_reaches_the_phone_tab_at_its_instant(
+    browser, demo_server, api, lee
+):
+    context, page = open_phone(browser, demo_server.url)
+    try:
+        until = (datetime.now(UTC) + timedelta(seconds=3)).isoformat()
+        body = {"status": "busy", "until": until, "then": "available"}
+        assert api.put(f"/reps/{lee}/status", json=body).status_code == 200
+        label_becomes(page, "Busy")
+        label_becomes(page, "Available", timeout=8_000)  # no reload, no polling: the timer's event
+        assert "ended at" in page.locator("#presence-now").inner_text()
+    finally:
+        context.close()
+
+
+@pytest.mark.browser
+def test_a_tap_while_offline_says_so_and_changes_nothing(browser, demo_server, api, lee):
+    context, page = open_phone(browser, demo_server.url)
+    try:
+        context.set_offline(True)
+        page.locator("#toggle").click()
+        page.get_by_text("You're offline — not sent.").wait_for(timeout=3_000)
+        assert page.evaluate(LABEL) == "Available"
+        assert api.get(f"/reps/{lee}/status").json()["status"] == "available"
+        context.set_offline(False)
+        page.locator("#toggle").click()
+        label_becomes(page, "Away")
+        assert page.get_by_text("You're offline").count() == 0
+    finally:
+        context.close()
+
+
+BOARD_SWAPS = """() => {
+  window.__swaps = 0;
+  document.body.addEventListener('htmx:afterSwap', (e) => {
+    if (e.detail.target.id === 'board') window.__swaps += 1;
+  });
+}"""
+
+
+@pytest.mark.browser
+def test_an_assignment_a_time_off_and_an_override_reach_the_open_board(
+    browser, demo_server, api, lee
+):
+    context = browser.new_context(viewport=PHONE, base_url=demo_server.url)
+    page = context.new_page()
+    try:
+        sign_in(page, "manager@demo.ondeck.app")
+        page.goto("/team")
+        page.wait_for_function(CONNECTED, timeout=10_000)
+        page.evaluate(BOARD_SWAPS)
+        changes = [
+            lambda: api.post("/assignments", json={"team": "sales", "kind": "lead"}),
+            lambda: api.post(f"/reps/{lee}/time-off", json={"date": "2099-01-05"}),
+            lambda: api.put("/teams/sales/override", json={"state": "lunch"}),
+            lambda: api.delete("/teams/sales/override"),
+        ]
+        for n, change in enumerate(changes, start=1):
+            assert change().status_code < 300
+            page.wait_for_function(f"() => window.__swaps >= {n}", timeout=5_000)
+    finally:
+        context.close()
