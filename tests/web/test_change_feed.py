@@ -16,6 +16,7 @@ from app.web.phone import phone_events
 from tests.builders import make_company, make_rep, make_team, make_time_off
 from tests.web.helpers import post, sign_in
 
+HX = {"HX-Request": "true"}
 P, T, R = feed.PRESENCE, feed.TEAM, feed.ROTATION
 HOURS, HOL, OFF, PEOPLE, PROF = feed.HOURS, feed.HOLIDAYS, feed.TIME_OFF, feed.PEOPLE, feed.PROFILES
 
@@ -253,3 +254,22 @@ def test_the_phone_tab_hears_its_own_and_its_teams_changes():
     assert pick(feed.Change({R})) == ["teams"]
     assert "status" in pick(feed.Change({OFF}))
     assert pick(feed.Change({PROF}, {"someone"})) == []
+
+
+def test_a_tap_on_a_stale_toggle_changes_nothing_and_shows_the_fresh_status(client, world, engine):
+    from app.services import presence as presence_service
+
+    assert sign_in(client, "dana@acme.test").status_code == 303
+    page = client.get("/").text
+    assert 'name="seen" value="offline"' in page and 'name="status" value="available"' in page
+    with transaction(engine) as s:  # a manager makes her Busy while her screen says Offline
+        presence_service.change(s, s.get(Rep, world.dana.id), status="busy", now=_now())
+    r = post(client, "/status", {"status": "available", "seen": "offline"}, headers=HX)
+    assert r.status_code == 200
+    assert "Your status had changed to Busy — nothing was changed" in r.text
+    with transaction(engine) as s:
+        assert s.get(Rep, world.dana.id).status == "busy"  # type: ignore[union-attr]
+    r = post(client, "/status", {"status": "offline", "seen": "busy"}, headers=HX)
+    assert "nothing was changed" not in r.text
+    with transaction(engine) as s:  # the fresh toggle does what its label said
+        assert s.get(Rep, world.dana.id).status == "offline"  # type: ignore[union-attr]
