@@ -22,12 +22,13 @@ def cmd_migrate(args: argparse.Namespace, settings: Settings) -> None:
 
 
 def cmd_demo(args: argparse.Namespace, settings: Settings) -> None:
+    from app import live
     from app.db import make_engine, transaction
     from app.services import demo
 
     _migrate(settings)
     engine = make_engine(settings.database_url)
-    with transaction(engine) as session:
+    with live.command_line(settings, engine), transaction(engine) as session:
         logins = demo.seed(session, Clock().now())
     engine.dispose()
     for role, email, password in logins:
@@ -59,6 +60,7 @@ def cmd_serve(args: argparse.Namespace, settings: Settings) -> None:
 
 
 def cmd_org(args: argparse.Namespace, settings: Settings) -> None:
+    from app import live
     from app.db import make_engine, transaction
     from app.services import accounts
 
@@ -66,7 +68,7 @@ def cmd_org(args: argparse.Namespace, settings: Settings) -> None:
     password = secrets.token_urlsafe(12)
     engine = make_engine(settings.database_url)
     now = Clock().now()
-    with transaction(engine) as session:
+    with live.command_line(settings, engine), transaction(engine) as session:
         company = accounts.create_company(
             session, slug=args.slug, name=args.name, timezone=args.timezone, now=now
         )

@@ -156,7 +156,7 @@ def _company_of(session: Session, obj: Any) -> str | None:
         parent = session.identity_map.get(key)
         if parent is not None:
             return str(parent.company_id)
-        table = model.__table__  # type: ignore[attr-defined]
+        table = model.__table__  # type: ignore[attr-defined,union-attr]
         found = session.connection().execute(
             select(table.c.company_id).where(table.c.id == parent_id)
         )

@@ -8,21 +8,24 @@ LISTEN/NOTIFY or Redis).
 """
 
 import asyncio
-from collections.abc import AsyncGenerator, AsyncIterator, Callable, Iterable
-from contextlib import asynccontextmanager, suppress
+from collections.abc import AsyncGenerator, AsyncIterator, Callable, Iterable, Iterator
+from contextlib import asynccontextmanager, contextmanager, suppress
 from datetime import datetime
 from typing import Any
 
 import anyio
 import anyio.to_thread
 from litestar.channels import ChannelsPlugin, Subscriber
+from litestar.channels.backends.base import ChannelsBackend
+from litestar.channels.backends.memory import MemoryChannelsBackend
 from litestar.response import ServerSentEventMessage
 from sqlmodel import col, select
 
 from app import feed
-from app.channels import company_channel
+from app.channels import company_channel, make_backend
 from app.db import transaction
 from app.models import Rep, Team
+from app.settings import Settings
 
 PING_SECONDS = 25  # a comment this often keeps proxies from closing a quiet stream
 LATE = 0.05  # seconds after an `until` the timer fires, so a read at that instant sees it ended
@@ -101,6 +104,27 @@ def _ending(engine: Any, now: datetime) -> list[tuple[str, str, str, datetime]]:
         ).all()
     found = [(c, "rep", i, u) for c, i, u in reps if u is not None]
     return found + [(c, "team", i, u) for c, i, u in teams if u is not None]
+
+
+@contextmanager
+def command_line(settings: Settings, engine: Any) -> Iterator[None]:
+    """Work done by a command (demo seed, a new company) reaches every running app's screens:
+    what it commits is published, when it ends, on the backend the apps listen to (nothing to
+    do with the in-memory backend: no other process hears it)."""
+    backend = make_backend(settings)
+    sent: list[tuple[str, bytes]] = []
+    feed.attach(engine, lambda company_id, data: sent.append((company_id, data)))
+    try:
+        yield
+    finally:
+        feed.detach(engine)
+        if sent and not isinstance(backend, MemoryChannelsBackend):
+            asyncio.run(_send(backend, sent))
+
+
+async def _send(backend: ChannelsBackend, sent: list[tuple[str, bytes]]) -> None:
+    for company_id, data in sent:
+        await backend.publish(data, [company_channel(company_id)])
 
 
 # --- The stream ----------------------------------------------------------------------------------

@@ -7,10 +7,10 @@ from datetime import date
 import pytest
 from litestar.channels import ChannelsPlugin
 from litestar.routes import HTTPRoute
-from sqlmodel import select
+from sqlmodel import SQLModel, select
 
 from app import feed
-from app.db import transaction
+from app.db import make_engine, transaction
 from app.models import Profile, Rep
 from app.web.phone import phone_events
 from tests.builders import make_company, make_rep, make_team, make_time_off
@@ -273,3 +273,30 @@ def test_a_tap_on_a_stale_toggle_changes_nothing_and_shows_the_fresh_status(clie
     assert "nothing was changed" not in r.text
     with transaction(engine) as s:  # the fresh toggle does what its label said
         assert s.get(Rep, world.dana.id).status == "offline"  # type: ignore[union-attr]
+
+
+@pytest.mark.postgres
+def test_a_commands_changes_reach_running_apps_through_postgresql(tmp_path):
+    import psycopg
+
+    from app.live import command_line
+    from app.services import accounts
+    from app.settings import Settings
+    from tests.conftest import must_run, postgres_reachable
+    from tests.live import postgres_database
+
+    if not postgres_reachable():
+        must_run("PostgreSQL is not reachable")
+    with postgres_database() as url:
+        settings = Settings(database_url=url, session_dir=tmp_path, secret_key="t" * 64)
+        engine = make_engine(url)
+        SQLModel.metadata.create_all(engine)
+        with psycopg.connect(url, autocommit=True) as listener:
+            with command_line(settings, engine), transaction(engine) as s:
+                company = accounts.create_company(
+                    s, slug="cli", name="Cli", timezone="UTC", now=_now()
+                )
+                listener.execute(f'LISTEN "company:{company.id}"')
+            heard = next(listener.notifies(timeout=5, stop_after=1))
+        engine.dispose()
+    assert feed.HOURS in feed.decode(heard.payload).topics
