@@ -2,9 +2,12 @@
 
 from typing import Any
 
-from litestar import Controller
-from litestar.response import Redirect, Template
+from litestar import Controller, get
+from litestar.channels import ChannelsPlugin
+from litestar.response import Redirect, ServerSentEvent, Template
 
+from app import feed, live
+from app.channels import company_channel
 from app.models import Team
 from app.services import reps, schedule, team_calendar, team_state, teams
 from app.services import team_views as tv
@@ -15,6 +18,15 @@ from app.web.schedule_forms import MultiForm, hours_errors, one, rows_from_form,
 from app.web.schedule_settings import MANAGER_CTX
 
 STATES = {"lunch": "At lunch", "away": "Away", "vacation": "On vacation"}
+LIVE_PARTS = {"now": "teams/_now.html", "members": "teams/_members.html"}
+PROFILES_ONLY = {feed.PROFILES}
+
+
+def _team_events(change: feed.Change) -> list[str]:
+    """Every change but a profile edit can move the team's state, preview or places in line."""
+    return [] if change.topics <= PROFILES_ONLY else ["now", "members"]
+
+
 HOURS = {"in_office": "in-office", "lunch": "lunch"}  # the editors' element ids
 
 
@@ -146,6 +158,21 @@ class TeamsController(Controller):
         if c.wants("now"):
             return page(c.request, "teams/_now.html", **ctx)
         return page(c.request, "teams/team.html", **ctx)
+
+    @web_get("/teams/{slug:str}/parts/{part:str}")
+    def part(self, c: Ctx, slug: str, part: str) -> Template:
+        """One live part of the team page (its state now, its members), refetched on changes."""
+        if part not in LIVE_PARTS:
+            raise NotFound("No such part of the team page.")
+        team = self._team(c, slug)
+        ctx = {**base(c, "teams"), **_team_context(c, team)}
+        return page(c.request, LIVE_PARTS[part], **ctx)
+
+    @get("/teams/{slug:str}/events", include_in_schema=False)
+    async def events(self, c: Ctx, slug: str, channels: ChannelsPlugin) -> ServerSentEvent:
+        """Server-sent events: the team's state, preview and members move with every change."""
+        stream = live.live_events(channels, company_channel(c.company.id), _team_events)
+        return ServerSentEvent(stream, headers={"Cache-Control": "no-cache, no-transform"})
 
     @web_post("/teams/{slug:str}/override")
     def override(self, c: Ctx, slug: str, data: MultiForm) -> Template | Redirect:

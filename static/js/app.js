@@ -166,6 +166,31 @@
     catchUpAll();
   });
 
+  // A live fragment that holds what someone is typing or choosing waits: it refetches when the
+  // focus leaves it, so a teammate's change never wipes a half-filled form.
+  function typingIn(el) {
+    var active = document.activeElement;
+    return active && el.contains(active) && /^(INPUT|SELECT|TEXTAREA)$/.test(active.tagName) &&
+      !/^(submit|button|radio|checkbox)$/.test(active.type || "");
+  }
+  document.addEventListener("htmx:beforeRequest", function (event) {
+    var elt = event.detail.elt;
+    if (isWrite(event) || !elt.hasAttribute || !elt.hasAttribute("data-live")) return;
+    if (typingIn(elt)) {
+      event.preventDefault();
+      elt.setAttribute("data-stale", "");
+    }
+  });
+  document.addEventListener("focusout", function (event) {
+    var live = event.target.closest && event.target.closest("[data-stale]");
+    if (!live) return;
+    setTimeout(function () {
+      if (live.contains(document.activeElement)) return;
+      live.removeAttribute("data-stale");
+      htmx.trigger(live, "catch-up");
+    }, 0);
+  });
+
   // A tap that cannot reach the server says so beside its control, at once, and changes nothing
   // on screen; so does a server error. Focus stays on the control that was used.
   var OFFLINE = "You're offline — not sent.";

@@ -139,3 +139,29 @@ def test_an_assignment_a_time_off_and_an_override_reach_the_open_board(
             page.wait_for_function(f"() => window.__swaps >= {n}", timeout=5_000)
     finally:
         context.close()
+
+
+@pytest.mark.browser
+def test_the_team_page_follows_an_override_and_a_status_change(browser, demo_server, api, lee):
+    context = browser.new_context(viewport=PHONE, base_url=demo_server.url)
+    page = context.new_page()
+    try:
+        sign_in(page, "manager@demo.ondeck.app")
+        page.goto("/teams/sales")
+        page.wait_for_function(
+            "() => document.getElementById('team-ready')?.textContent === 'connected'"
+        )
+        assert api.put("/teams/sales/override", json={"state": "vacation"}).status_code == 200
+        page.locator("#now").get_by_text("Sales is on vacation", exact=False).wait_for(
+            timeout=5_000
+        )
+        assert api.delete("/teams/sales/override").status_code in (200, 204)
+        page.wait_for_function(
+            "() => !document.querySelector('#now').innerText.includes('on vacation')",
+            timeout=5_000,
+        )
+        member = page.locator(f"#member-{lee}")
+        assert api.put(f"/reps/{lee}/status", json={"status": "busy"}).status_code == 200
+        member.locator(".chip", has_text="Busy").wait_for(timeout=5_000)
+    finally:
+        context.close()
