@@ -70,6 +70,8 @@ class Rep(SQLModel, table=True):
     password_hash: str | None = None
     active: bool = True
     calendar_key_version: int = 1
+    # sessions carry the version they began under; raising it ends every earlier session
+    session_version: int = 1
     status: str = Field(default="offline", max_length=16)
     note: str | None = Field(default=None, max_length=140)
     until: datetime | None = utc_field(default=None)
@@ -136,9 +138,6 @@ class Team(SQLModel, table=True):
     dest_vacation: dict[str, Any] = json_field()
     ring: str = Field(default="sequence", max_length=16)
     pin_hash: str | None = None
-    pin_failures: int = 0
-    pin_window_start: datetime | None = utc_field(default=None)
-    pin_locked_until: datetime | None = utc_field(default=None)
     override_state: str | None = Field(default=None, max_length=16)
     override_until: datetime | None = utc_field(default=None)
     calendar_key_version: int = 1
@@ -222,7 +221,8 @@ class Profile(SQLModel, table=True):
 
 
 class Throttle(SQLModel, table=True):
-    """Failure counts for sign-in throttling, shared by every worker through the database."""
+    """Attempt counts for sign-in and team PIN throttling, shared by every worker through the
+    database (app/services/security.py counts each attempt in one atomic statement)."""
 
     key: str = Field(primary_key=True, max_length=200)
     failures: int = 0

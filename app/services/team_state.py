@@ -1,6 +1,5 @@
 """A team's state at an instant, manual overrides, and the PIN integrations override with."""
 
-import math
 import re
 from collections.abc import Mapping
 from datetime import date, datetime, timedelta
@@ -17,9 +16,7 @@ from app.services import security
 from app.services.errors import Forbidden, Invalid, Throttled, WrongSecret
 
 PIN = re.compile(r"[0-9]{4,8}")
-PIN_LIMIT = 5
-PIN_WINDOW = timedelta(minutes=15)
-PIN_LOCK = timedelta(minutes=15)
+PIN_LIMIT = security.Limit(attempts=5, window=timedelta(minutes=15), lock=timedelta(minutes=15))
 NO_LUNCH = h.WeeklyHours(((),) * 7)
 _PARSED: dict[str, h.WeeklyHours] = {}
 
@@ -122,21 +119,29 @@ def authorize_override(
 
 
 def check_pin(session: Session, team: Team, pin: str, now: datetime) -> None:
-    """Accept the team's PIN; five wrong ones within 15 minutes lock it for 15 minutes."""
-    if team.pin_locked_until is not None and team.pin_locked_until > now:
-        raise _locked(team, now)
+    """Accept the team's PIN; five wrong ones within 15 minutes lock it for 15 minutes.
+
+    The attempt is counted before the PIN is checked, in one atomic statement, so however many
+    arrive at once at most five get a verdict (security.claim_attempt).
+    """
+    key = pin_key(team)
     if team.pin_hash is None:
         raise Forbidden("This team has no PIN; use an admin token.")
+    try:
+        number = security.claim_attempt(session, key, PIN_LIMIT, now)
+    except Throttled as exc:
+        raise _locked(exc.retry_after) from None
     if security.verify_password(team.pin_hash, pin):
-        if team.pin_failures:
-            team.pin_failures, team.pin_window_start = 0, None
-            session.add(team)
+        security.clear_failures(session, key)
         return
-    _count_failure(team, now)
-    session.add(team)
-    if team.pin_locked_until is not None:
-        raise _locked(team, now)
+    if number >= PIN_LIMIT.attempts:
+        raise _locked(security.locked_for(session, key, now))
     raise WrongSecret("Wrong PIN for this team.", status=403)
+
+
+def pin_key(team: Team) -> str:
+    """The throttle key of a team's PIN."""
+    return f"pin:team:{team.id}"
 
 
 def hash_pin(pin: object) -> str | None:
@@ -148,19 +153,6 @@ def hash_pin(pin: object) -> str | None:
     return security.hash_password(pin)
 
 
-def _count_failure(team: Team, now: datetime) -> None:
-    """Failures count within a 15-minute window; the fifth locks the PIN."""
-    start = team.pin_window_start
-    if start is None or now - start > PIN_WINDOW:
-        team.pin_failures, team.pin_window_start = 0, now
-    team.pin_failures += 1
-    if team.pin_failures >= PIN_LIMIT:
-        team.pin_locked_until = now + PIN_LOCK
-        team.pin_failures, team.pin_window_start = 0, None
-
-
-def _locked(team: Team, now: datetime) -> Throttled:
+def _locked(wait: int) -> Throttled:
     """The 429 for a locked PIN, with the seconds until it opens again."""
-    assert team.pin_locked_until is not None
-    wait = math.ceil((team.pin_locked_until - now).total_seconds())
     return Throttled("Too many wrong PINs: this team's PIN is locked for now.", wait)

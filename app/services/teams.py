@@ -10,7 +10,7 @@ from sqlmodel import Session, col, select
 
 from app.domain import routing as r
 from app.models import Company, Rep, Rotation, Team, TeamMember, Turn
-from app.services import team_state
+from app.services import security, team_state
 from app.services.accounts import check_hours, check_name, check_slug
 from app.services.errors import Invalid, NotFound, Refused
 
@@ -172,7 +172,7 @@ def update(session: Session, company: Company, team: Team, changes: Mapping[str,
     if "pin" in changes:
         # A new PIN also ends any lock-out of the old one.
         values["pin_hash"] = team_state.hash_pin(changes["pin"])
-        values.update(pin_failures=0, pin_window_start=None, pin_locked_until=None)
+        security.clear_failures(session, team_state.pin_key(team))
     ids = _check_members(session, company, changes["members"]) if "members" in changes else None
     for key, value in values.items():
         setattr(team, key, value)

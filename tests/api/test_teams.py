@@ -5,7 +5,8 @@ from datetime import UTC, date, datetime, timedelta
 import pytest
 from sqlmodel import Session
 
-from app.models import Team
+from app.models import Team, Throttle
+from app.services import team_state
 from tests.builders import make_company, make_holiday, make_rep, make_team
 
 NY_LUNCH = {
@@ -33,6 +34,12 @@ def stored(engine, world, slug="sales") -> Team:
     with Session(engine) as s:
         q = select(Team).where(Team.company_id == world.company.id, Team.slug == slug)
         return s.exec(q).one()
+
+
+def throttle_count(engine, key: str) -> int:
+    with Session(engine) as s:
+        row = s.get(Throttle, key)
+        return row.failures if row else 0
 
 
 # --- CRUD ---------------------------------------------------------------------------------------
@@ -373,7 +380,7 @@ def test_an_assign_token_without_a_pin_or_with_a_wrong_one_is_refused(client, en
     assert r.status_code == 403
     assert r.headers["content-type"].startswith("application/problem+json")
     assert state(client, w)[1] is None
-    assert stored(engine, w).pin_failures == 1
+    assert throttle_count(engine, team_state.pin_key(stored(engine, w))) == 1
 
 
 def test_a_team_without_a_pin_takes_overrides_from_admin_tokens_only(client, engine):
