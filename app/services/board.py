@@ -1,7 +1,7 @@
 """The live board: every rep's status, hours, lock and place in line, with contradictions marked."""
 
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -66,6 +66,7 @@ class Row:
     lines: tuple[Line, ...]
     profile: str | None
     alerts: tuple[str, ...]
+    cautions: tuple[str, ...] = ()  # worth a glance, not an alarm (amber)
 
     @property
     def shown(self) -> str:
@@ -109,7 +110,8 @@ def build(
         alerts = contradictions(eff, working, since, now, busy_limit, profile)
         words = working_words(working, tz, now)
         name = profile.name if profile else None
-        rows.append(Row(rep, eff, working, words, since, lines.get(rep.id, ()), name, alerts))
+        row = Row(rep, eff, working, words, since, lines.get(rep.id, ()), name, alerts)
+        rows.append(replace(row, cautions=cautions(eff, working)))
         changes += [eff.until, working.next_change, _busy_alert_at(eff, since, busy_limit)]
     return Board(
         rows, _counts(rows), sum(bool(x.alerts) for x in rows), tz, now, _first(changes, now)
@@ -175,6 +177,13 @@ def contradictions(
         else:
             found.append(f"Note differs from profile “{profile.name}”")
     return tuple(found)
+
+
+def cautions(eff: p.EffectivePresence, working: h.Availability) -> tuple[str, ...]:
+    """Worth a glance: a rep Offline during their own working hours (leads pass them by)."""
+    if eff.effective_status is p.Status.OFFLINE and working.working:
+        return ("Offline in their working hours",)
+    return ()
 
 
 def _busy_alert_at(

@@ -39,6 +39,7 @@ def _render(
     status_code: int = 200,
     name: str | None = None,
     notice: str | None = None,
+    form: dict[str, str] | None = None,
 ) -> Template:
     """The whole tab, or for htmx the status card (or the part `name`)."""
     now = clock.now()
@@ -58,6 +59,7 @@ def _render(
         next_status=p.next_in_cycle(v.presence.status),
         seen=shown(v.presence),
         notice=notice,
+        form=form or {},
         errors=errors or {},
         active_tab="phone",
         local=phone.local,
@@ -141,7 +143,9 @@ class PhoneController(Controller):
             )
         except Invalid as exc:
             db.rollback()
-            return _render(request, db, company, user, clock, {exc.field: exc.message}, 422)
+            custom = data.get("until") == "custom" and exc.field == "until"
+            errors = {"custom_until" if custom else exc.field: exc.message}  # beside the date
+            return _render(request, db, company, user, clock, errors, 422, form=data)
         if request.headers.get("hx-request"):
             return _render(request, db, company, user, clock)
         return Redirect("/", status_code=303)

@@ -1,0 +1,59 @@
+"""The walk-through's defects on the Phone tab and around it, each as a rep or manager meets it."""
+
+import re
+
+import pytest
+
+from tests.builders import make_company, make_rep, make_team
+from tests.web.helpers import post, sign_in
+
+HX = {"HX-Request": "true"}
+
+
+@pytest.fixture
+def world(client, engine):  # type: ignore[no-untyped-def]
+    w = make_company(engine)
+    w.dana = make_rep(w, "Dana")  # type: ignore[attr-defined]
+    make_team(w, "sales", [w.dana])  # type: ignore[attr-defined]
+    return w
+
+
+def test_a_refused_status_keeps_what_the_rep_entered_and_says_why_beside_the_date(client, world):
+    assert sign_in(client, "dana@acme.test").status_code == 303
+    form = {
+        "status": "busy",
+        "note": "Dentist",
+        "until": "custom",
+        "custom_until": "2026-03-01T10:00",  # before the clock's now (2026-03-09)
+        "then": "away",
+    }
+    r = post(client, "/status", form, headers=HX)
+    assert r.status_code == 422
+    error = re.search(r'<p class="field-error" id="field-custom_until-error">([^<]+)</p>', r.text)
+    assert error, r.text
+    assert 'value="Dentist"' in r.text
+    assert 'value="2026-03-01T10:00"' in r.text
+    assert re.search(r'value="busy" checked', r.text) and re.search(
+        r'value="custom" checked', r.text
+    )
+    assert '<option value="away" selected>' in r.text
+
+
+def test_a_pin_longer_than_eight_digits_is_refused_with_a_message_never_cut(client, world):
+    assert sign_in(client, "boss@acme.test").status_code == 303
+    page = client.get("/teams/sales").text
+    pin_input = re.search(r'<input type="password" id="team-pin"[^>]*>', page)
+    assert pin_input and "maxlength" not in pin_input.group(0)  # the browser would cut silently
+    r = post(client, "/teams/sales/pin", {"pin": "123456789"}, headers=HX)
+    assert r.status_code == 422
+    assert 'id="team-pin-error"' in r.text
+
+
+def test_the_board_marks_a_rep_offline_in_their_own_working_hours_amber(client, world):
+    # 2026-03-09 15:00 UTC is Monday 11:00 in New York: inside the default working hours
+    assert sign_in(client, "boss@acme.test").status_code == 303
+    board = client.get("/team/board", headers=HX).text
+    start = board.rindex('<li class="board-rep', 0, board.index(f'id="rep-{world.dana.id}"'))
+    end = board.find('<li class="board-rep', start + 1)
+    card = board[start : end if end > 0 else None]
+    assert "has-caution" in card and "Offline in their working hours" in card
