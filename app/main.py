@@ -30,7 +30,7 @@ from app.deps import end_abandoned_units, open_gates, provide_db
 from app.errors import EXCEPTION_HANDLERS
 from app.sessions import RotatingSessionConfig
 from app.settings import Settings
-from app.web.headers import security_headers
+from app.web.headers import head_as_get, security_headers
 
 API_VERSION = "1.0.0"
 # machine clients and static files: no browser session, no CSRF cookie
@@ -75,7 +75,7 @@ def create_app(settings: Settings | None = None, *, clock: Clock | None = None) 
         cookie_secure=settings.production,
         exclude=MACHINE_PATHS,
     )
-    app = Litestar(
+    app = OnDeck(
         route_handlers=[healthz, _api_router(), *WEB_ROUTES, _static_router()],
         dependencies={
             "clock": Provide(lambda: clock, use_cache=True, sync_to_thread=False),
@@ -100,6 +100,14 @@ def create_app(settings: Settings | None = None, *, clock: Clock | None = None) 
 
 
 THREADS = 256
+
+
+class OnDeck(Litestar):
+    """The app: Litestar, answering HEAD wherever GET is (before routing, which refuses it)."""
+
+    async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
+        scope, send = head_as_get(scope, send)
+        await super().__call__(scope, receive, send)
 
 
 async def _enough_threads() -> None:

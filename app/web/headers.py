@@ -1,9 +1,10 @@
-"""Security headers on every response."""
+"""Security headers on every response, and HEAD answered wherever GET is."""
 
 from collections.abc import Callable
-from typing import Any
+from typing import Any, cast
 
 from litestar import Response
+from litestar.types import Message, Scope, Send
 
 from app.settings import Settings
 
@@ -27,3 +28,23 @@ def security_headers(settings: Settings) -> Callable[[Response[Any]], Response[A
         return response
 
     return add
+
+
+def head_as_get(scope: Scope, send: Send) -> tuple[Scope, Send]:
+    """HEAD is answered wherever GET is (uptime monitors use it): the request goes on as a GET
+    and its body is dropped. Event streams never end, so they keep refusing HEAD (405)."""
+    if (
+        scope["type"] != "http"
+        or scope.get("method") != "HEAD"
+        or scope["path"].endswith("/events")
+    ):
+        return scope, send
+
+    async def headers_only(message: Message) -> None:
+        if message["type"] == "http.response.body":
+            if not message.get("more_body", False):
+                await send({"type": "http.response.body", "body": b"", "more_body": False})
+            return
+        await send(message)
+
+    return cast(Scope, {**scope, "method": "GET"}), headers_only

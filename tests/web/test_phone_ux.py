@@ -57,3 +57,15 @@ def test_the_board_marks_a_rep_offline_in_their_own_working_hours_amber(client, 
     end = board.find('<li class="board-rep', start + 1)
     card = board[start : end if end > 0 else None]
     assert "has-caution" in card and "Offline in their working hours" in card
+
+
+def test_head_is_answered_wherever_get_is_without_a_body(client, world):
+    for path in ("/signin", "/healthz", "/static/js/app.js", "/offline"):
+        got, head = client.get(path), client.head(path)
+        assert head.status_code == got.status_code == 200, path
+        assert head.content == b""
+        assert head.headers["content-type"] == got.headers["content-type"]
+    assert sign_in(client, "dana@acme.test").status_code == 303
+    assert client.head("/").status_code == 200
+    assert client.head("/schedule").status_code == 200
+    assert client.head("/nowhere").status_code == 404
