@@ -204,15 +204,33 @@ def accept_invite(session: Session, token: str, password: str, confirm: str, now
     if password != confirm:
         raise Invalid("confirm", "The two passwords differ.")
     rep.password_hash = security.hash_password(password)
+    end_sessions(session, rep)
     invite.used_at = now
     session.add_all([rep, invite])
     return rep
 
 
 def set_password(session: Session, rep: Rep, password: str) -> None:
-    """Set a password directly (command line and demo)."""
+    """Set a password directly (command line and demo); earlier sessions end."""
     rep.password_hash = security.hash_password(password)
+    end_sessions(session, rep)
+
+
+def end_sessions(session: Session, rep: Rep) -> None:
+    """End every session of `rep` begun so far, in every browser: each carries the person's
+    session version at sign-in, and only the current version is accepted."""
+    rep.session_version += 1
     session.add(rep)
+
+
+def session_data(rep: Rep) -> dict[str, str | int]:
+    """What a new session of `rep` stores (read back by `session_rep_id`)."""
+    return {"rep_id": rep.id, "company_id": rep.company_id, "v": rep.session_version}
+
+
+def session_is_current(data: dict[str, object], rep: Rep) -> bool:
+    """Whether a stored session still belongs to `rep` (its version was not ended since)."""
+    return data.get("rep_id") == rep.id and data.get("v", 1) == rep.session_version
 
 
 ACCOUNT_LIMIT = security.Limit(attempts=5)

@@ -113,7 +113,7 @@ def reactivate(session: Session, company: Company, rep: Rep) -> None:
         except Invalid as exc:
             raise Refused(f"{exc.message} Change their number first.") from None
     rep.active = True
-    session.add(rep)
+    accounts.end_sessions(session, rep)  # a cookie kept from before must not come back to life
 
 
 def deactivate(session: Session, rep: Rep, *, by: Rep | None = None) -> None:
@@ -122,4 +122,4 @@ def deactivate(session: Session, rep: Rep, *, by: Rep | None = None) -> None:
         raise Refused("You can't deactivate yourself; ask another manager.")
     rep.active = False
     rep.password_hash = None
-    session.add(rep)
+    accounts.end_sessions(session, rep)

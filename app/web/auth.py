@@ -9,10 +9,11 @@ from litestar.response import Redirect, Template
 from sqlmodel import Session
 
 from app.clock import Clock
+from app.models import Rep
 from app.services import accounts
 from app.services.errors import Invalid, NotFound, Throttled, WrongSecret
 from app.sessions import rotate_session
-from app.web.common import page, web_get, web_post
+from app.web.common import SIGNED_IN, page, web_get, web_post
 
 Form = Annotated[dict[str, str], Body(media_type=RequestEncodingType.URL_ENCODED)]
 
@@ -53,12 +54,21 @@ class AuthController(Controller):
                 answer.headers["Retry-After"] = str(exc.retry_after)
             return answer
         rotate_session(request)
-        request.set_session({"rep_id": rep.id, "company_id": rep.company_id})
+        request.set_session(accounts.session_data(rep))
         return Redirect(target, status_code=303)
 
     @web_post("/signout")
     def signout(self, request: Request[Any, Any, Any]) -> Redirect:
         """End the session."""
+        request.clear_session()
+        return Redirect("/signin", status_code=303)
+
+    @web_post("/signout/everywhere", dependencies=SIGNED_IN)
+    def signout_everywhere(
+        self, request: Request[Any, Any, Any], db: Session, user: Rep
+    ) -> Redirect:
+        """End every session of the signed-in person, in every browser, this one included."""
+        accounts.end_sessions(db, user)
         request.clear_session()
         return Redirect("/signin", status_code=303)
 
@@ -90,5 +100,5 @@ class AuthController(Controller):
                 request, "auth/invite.html", 422, invitee=invitee, errors={exc.field: exc.message}
             )
         rotate_session(request)
-        request.set_session({"rep_id": rep.id, "company_id": rep.company_id})
+        request.set_session(accounts.session_data(rep))
         return Redirect("/", status_code=303)

@@ -12,6 +12,7 @@ from sqlmodel import Session
 
 from app.deps import reader
 from app.models import Company, Rep
+from app.services import accounts
 from app.services.errors import Forbidden
 
 web_get = partial(get, sync_to_thread=True, include_in_schema=False)
@@ -20,11 +21,14 @@ web_post = partial(post, sync_to_thread=True, include_in_schema=False)
 
 def provide_user(request: Request[Any, Any, Any], db: Session) -> Rep:
     """The signed-in, active person (and their company), else a redirect to sign-in."""
-    rep_id = (request.session or {}).get("rep_id")
+    data = request.session or {}
+    rep_id = data.get("rep_id")
     with reader(request) as rs:
         rep = rs.get(Rep, rep_id) if rep_id else None
         company = rs.get(Company, rep.company_id) if rep is not None else None
     if rep is None or not rep.active or company is None:
+        raise NotAuthorizedException("Please sign in.")
+    if not accounts.session_is_current(data, rep):  # ended: deactivated, new password, ...
         raise NotAuthorizedException("Please sign in.")
     request.state.company = db.merge(company, load=False)  # no query: attach the rows read above
     return db.merge(rep, load=False)
