@@ -85,6 +85,7 @@ class TimeOffView:
     past: list[tuple[str, str, str]] = field(default_factory=list)
     notice: str | None = None
     problem: str | None = None  # why a removal was refused
+    undo: dict[str, str] | None = None  # the form that adds back what was just removed
     kinds: dict[str, str] = field(default_factory=lambda: dict(KINDS))
 
 
@@ -154,6 +155,19 @@ def post_time_off(c: Ctx, rep: Rep, data: dict[str, Any], **where: str) -> TimeO
         errors = {exc.field: FRIENDLY.get(exc.message, exc.message[:1].upper() + exc.message[1:])}
         return time_off_view(c, rep, kind=one(data, "kind"), form=values, errors=errors, **where)
     return None
+
+
+def undo_form(c: Ctx, rep: Rep, time_off_id: str) -> dict[str, str] | None:
+    """The add form's fields that would put this time off back (offered after removing it)."""
+    row = next((r for r in schedule.list_time_off(c.db, rep) if r.id == time_off_id), None)
+    if row is None:
+        return None
+    if row.start_min is not None and row.end_min is not None:
+        start, end = (f"{m // 60:02d}:{m % 60:02d}" for m in (row.start_min, row.end_min))
+        return {"kind": "part", "date": row.day.isoformat(), "start": start, "end": end}
+    if row.end_date is not None:
+        return {"kind": "range", "date": row.day.isoformat(), "end_date": row.end_date.isoformat()}
+    return {"kind": "day", "date": row.day.isoformat()}
 
 
 def delete_time_off(c: Ctx, rep: Rep, time_off_id: str) -> str | None:
@@ -265,12 +279,14 @@ class ScheduleController(Controller):
 
     @web_post("/time-off/{time_off_id:str}/delete")
     def remove_off(self, c: Ctx, time_off_id: str) -> Template | Redirect:
-        """Remove upcoming time off (ended time off stays in the history)."""
+        """Remove upcoming time off (ended time off stays in the history), offering an undo."""
+        undo = undo_form(c, c.user, time_off_id)
         problem = delete_time_off(c, c.user, time_off_id)
         if problem is None and not c.htmx:
             return Redirect("/schedule#time-off", status_code=303)
+        notice = None if problem else "Time off removed."
         tv = time_off_view(
-            c, c.user, notice=None if problem else "Time off removed.", problem=problem, **MINE
+            c, c.user, notice=notice, problem=problem, undo=None if problem else undo, **MINE
         )
         return self._time_off_answer(c, tv, 409 if problem else 200)
 

@@ -69,3 +69,28 @@ def test_head_is_answered_wherever_get_is_without_a_body(client, world):
     assert client.head("/").status_code == 200
     assert client.head("/schedule").status_code == 200
     assert client.head("/nowhere").status_code == 404
+
+
+def test_removing_time_off_offers_an_undo_that_puts_it_back(client, world, engine):
+    from datetime import date
+
+    from sqlmodel import select
+
+    from app.db import transaction
+    from app.models import TimeOff
+    from tests.builders import make_time_off
+
+    off = make_time_off(world, world.dana, date(2026, 3, 20), start_min=13 * 60, end_min=17 * 60)
+    assert sign_in(client, "dana@acme.test").status_code == 303
+    r = post(client, f"/schedule/time-off/{off.id}/delete", headers=HX)
+    assert r.status_code == 200 and "Time off removed." in r.text
+    fields = dict(re.findall(r'<input type="hidden" name="(\w+)" value="([^"]*)">', r.text))
+    assert fields == {"kind": "part", "date": "2026-03-20", "start": "13:00", "end": "17:00"} | {
+        k: v for k, v in fields.items() if k == "_csrf_token"
+    }
+    fields.pop("_csrf_token", None)
+    r = post(client, "/schedule/time-off", fields, headers=HX)
+    assert r.status_code == 200 and "Time off added." in r.text
+    with transaction(engine) as s:
+        rows = s.exec(select(TimeOff).where(TimeOff.rep_id == world.dana.id)).all()
+        assert [(t.day, t.start_min, t.end_min) for t in rows] == [(date(2026, 3, 20), 780, 1020)]
