@@ -52,7 +52,10 @@ def cmd_serve(args: argparse.Namespace, settings: Settings) -> None:
         port=args.port,
         workers=args.workers,
         log_level="warning",
-        proxy_headers=False,
+        # X-Forwarded-For/-Proto are read (by uvicorn) only from ONDECK_TRUSTED_PROXIES, so
+        # throttles see the real client behind a proxy and no client can choose its address
+        proxy_headers=bool(settings.trusted_proxies),
+        forwarded_allow_ips=list(settings.trusted_proxies) or None,
         # longer than clients' and proxies' idle timeouts (httpx 5 s, most proxies 60 s), so the
         # client closes an idle connection first: a close racing a new request resets it
         timeout_keep_alive=65,

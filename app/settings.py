@@ -1,5 +1,6 @@
 """One small settings object read from ONDECK_* environment variables."""
 
+import ipaddress
 import os
 import secrets
 import time
@@ -24,6 +25,8 @@ class Settings:
     session_dir: Path = Path(".ondeck-sessions")
     busy_alert_minutes: int = 90
     base_url: str = "http://127.0.0.1:8000"
+    # reverse proxies whose X-Forwarded-For/-Proto are believed (addresses or CIDRs; none)
+    trusted_proxies: tuple[str, ...] = ()
 
     @property
     def production(self) -> bool:
@@ -46,7 +49,24 @@ class Settings:
             session_dir=Path(env.get("ONDECK_SESSION_DIR", ".ondeck-sessions")),
             busy_alert_minutes=int(env.get("ONDECK_BUSY_ALERT_MINUTES", "90")),
             base_url=env.get("ONDECK_BASE_URL", "http://127.0.0.1:8000").rstrip("/"),
+            trusted_proxies=trusted_proxies(env.get("ONDECK_TRUSTED_PROXIES", "")),
         )
+
+
+def trusted_proxies(text: str) -> tuple[str, ...]:
+    """Comma-separated addresses or CIDRs (`10.0.0.5, 10.1.0.0/16`); a typo refuses to start,
+    and `*` is refused: trusting every sender would let any client choose its own address."""
+    found = []
+    for part in (p.strip() for p in text.split(",")):
+        if not part:
+            continue
+        try:
+            found.append(str(ipaddress.ip_network(part, strict=False)))
+        except ValueError:
+            raise UnsafeSettings(
+                f"ONDECK_TRUSTED_PROXIES: {part!r} is not an IP address or CIDR"
+            ) from None
+    return tuple(found)
 
 
 def _dev_secret(env: dict[str, str]) -> str:
