@@ -28,6 +28,7 @@ from app.clock import Clock
 from app.db import make_engine, transaction
 from app.deps import end_abandoned_units, open_gates, provide_db
 from app.errors import EXCEPTION_HANDLERS
+from app.screen import screen
 from app.sessions import RotatingSessionConfig
 from app.settings import Settings
 from app.web.headers import head_as_get, security_headers
@@ -90,6 +91,7 @@ def create_app(settings: Settings | None = None, *, clock: Clock | None = None) 
         template_config=TemplateConfig(directory=TEMPLATES, engine=JinjaTemplateEngine),
         openapi_config=_openapi(),
         exception_handlers=EXCEPTION_HANDLERS,
+        before_request=screen,
         after_request=security_headers(settings),
         request_max_body_size=64 * 1024,
         on_startup=[_enough_threads, open_gates, live.start],

@@ -1,6 +1,5 @@
 """The hook (POST /assignments), its preview, and the decision log."""
 
-from datetime import datetime
 from typing import Annotated
 
 import msgspec
@@ -10,18 +9,23 @@ from litestar.openapi.datastructures import ResponseSpec
 from litestar.params import Parameter
 from sqlmodel import Session
 
-from app.api.common import AUTH, ERRORS, api_get, api_post
+from app.api.common import AT, AUTH, ERRORS, api_get, api_post, instant
 from app.api.schemas import AssignmentIn, AssignmentOut, AssignmentPreview, KindName
-from app.api.teams import AT, instant
 from app.clock import Clock
+from app.domain import inputs
 from app.models import Company
 from app.services import assigner, assignment_log
-from app.services.errors import Invalid
 
 KEY_HEADER = Parameter(
     header="Idempotency-Key",
     required=False,
     description="Any string up to 255 characters; a retry with it replays the first answer",
+)
+SINCE = Parameter(
+    query="since",
+    required=False,
+    description="Only answers given at or after this ISO 8601 instant with an offset, 1971–2099",
+    schema_extra={"format": "date-time"},
 )
 REPLAYED = ResponseSpec(
     data_container=AssignmentOut,
@@ -79,7 +83,7 @@ class AssignmentController(Controller):
         clock: Clock,
         team: str,
         kind: KindName = "lead",
-        at: datetime | None = AT,
+        at: str | None = AT,
     ) -> AssignmentPreview:
         """The answer the hook would give at `at` (default now); assigns nothing."""
         found = assigner.preview(db, company, team=team, kind=kind, at=instant(at, clock))
@@ -93,15 +97,14 @@ class AssignmentController(Controller):
         team: str | None = None,
         kind: KindName | None = None,
         rep: str | None = None,
-        since: datetime | None = None,
+        since: str | None = SINCE,
         limit: Annotated[int, Parameter(ge=1, le=1000)] = 100,
         offset: Annotated[int, Parameter(ge=0, le=2**63 - 1)] = 0,  # the databases' integer limit
     ) -> list[AssignmentOut]:
         """Hook answers oldest first (offset paging stays stable while new ones arrive)."""
-        if since is not None and since.utcoffset() is None:
-            raise Invalid("since", "Give the instant with an offset, e.g. 2026-03-09T10:00:00Z.")
+        after = None if since is None else inputs.instant(since, "since")
         found = assignment_log.listing(
-            db, company, team=team, kind=kind, rep=rep, since=since, limit=limit, offset=offset
+            db, company, team=team, kind=kind, rep=rep, since=after, limit=limit, offset=offset
         )
         return msgspec.convert(found, list[AssignmentOut])
 

@@ -1,48 +1,73 @@
 """Shared pieces of the JSON API: bearer-token auth, scope checks, documented errors."""
 
+from datetime import datetime
 from typing import Any
 
+import anyio.to_thread
 from litestar import Request, Response, delete, get, patch, post, put
 from litestar.connection import ASGIConnection
 from litestar.di import Provide
 from litestar.exceptions import NotAuthorizedException
 from litestar.handlers import BaseRouteHandler
 from litestar.openapi.datastructures import ResponseSpec
+from litestar.params import Parameter
 from sqlmodel import Session
 
-from app.deps import reader
+from app.clock import Clock
+from app.db import transaction
+from app.domain import inputs
 from app.models import ApiToken, Company
 from app.services import accounts
 from app.services.errors import Forbidden, NotFound
 
 PROBLEM = "application/problem+json"
+AT = Parameter(
+    query="at",
+    required=False,
+    description="ISO 8601 instant with an offset, 1971–2099; default now",
+    schema_extra={"format": "date-time"},
+)
 
 
-def bearer_required(connection: ASGIConnection[Any, Any, Any, Any], _: BaseRouteHandler) -> None:
-    """Guard: refuse requests without a bearer token before anything else is parsed (so an
-    anonymous caller always gets 401, never a hint about its parameters)."""
+def instant(at: str | None, clock: Clock) -> datetime:
+    """`?at=` when given (an ISO 8601 instant with an offset, 1971–2099), else now."""
+    return clock.now() if at is None else inputs.instant(at, "at")
+
+
+async def bearer_required(
+    connection: ASGIConnection[Any, Any, Any, Any], _: BaseRouteHandler
+) -> None:
+    """Guard: authenticate before anything else is read (parameters, body), so a caller without a
+    live token always gets 401 and never a hint about its parameters.
+
+    The token is read in a worker thread, apart from the request's transaction (on SQLite it
+    runs while the request still waits for its writer turn instead of inside it)."""
     if connection.url.path.endswith("/calendar.ics"):  # private feeds carry a key instead
         return
     scheme, _sep, secret = connection.headers.get("authorization", "").partition(" ")
     if scheme.lower() != "bearer" or not secret.strip():
         raise NotAuthorizedException("Send Authorization: Bearer <token>.")
+    found = await anyio.to_thread.run_sync(_live_token, connection, secret.strip())
+    if found is None:
+        raise NotAuthorizedException("Unknown or revoked token.")
+    connection.state.token, connection.state.token_company = found
+
+
+def _live_token(
+    connection: ASGIConnection[Any, Any, Any, Any], secret: str
+) -> tuple[ApiToken, Company] | None:
+    """The live token behind `secret` and its company, or None."""
+    if len(secret) > 512 or not secret.isascii() or not secret.isprintable():
+        return None  # no token looks like that: no query
+    with transaction(connection.app.state.engine, write=False) as rs:
+        token = accounts.token_for(rs, secret)
+        company = rs.get(Company, token.company_id) if token else None
+    return (token, company) if token is not None and company is not None else None
 
 
 def provide_token(request: Request[Any, Any, Any]) -> ApiToken:
-    """The live token sent as `Authorization: Bearer <token>` (and its company), else 401.
-
-    It reads apart from the request's transaction, so on SQLite it runs while the request still
-    waits for its writer turn instead of inside it.
-    """
-    scheme, _, secret = request.headers.get("authorization", "").partition(" ")
-    if scheme.lower() != "bearer" or not secret.strip():
-        raise NotAuthorizedException("Send Authorization: Bearer <token>.")
-    with reader(request) as rs:
-        token = accounts.token_for(rs, secret.strip())
-        company = rs.get(Company, token.company_id) if token else None
-    if token is None or company is None:
-        raise NotAuthorizedException("Unknown or revoked token.")
-    request.state.token_company = company
+    """The token the guard found live for this request."""
+    token: ApiToken = request.state.token
     return token
 
 
@@ -77,7 +102,7 @@ ERRORS: dict[int, ResponseSpec] = {
 }
 
 AUTH = {
-    "token": Provide(provide_token, sync_to_thread=True),
+    "token": Provide(provide_token, sync_to_thread=False),
     "company": Provide(provide_company, sync_to_thread=False),
 }
 ADMIN = {"admin": Provide(require_admin, sync_to_thread=False)}

@@ -11,6 +11,7 @@ from app.api.common import ADMIN, AUTH, api_delete, api_get, api_post
 from app.api.schemas import HolidayIn, HolidayOut
 from app.clock import Clock
 from app.domain import hours as h
+from app.domain import inputs
 from app.models import Company
 from app.services import schedule
 
@@ -25,7 +26,8 @@ class HolidayController(Controller):
         self, company: Company, db: Session, clock: Clock, admin: Any, year: int | None = None
     ) -> list[HolidayOut]:
         """Region holidays (observed days included) and custom ones; `year` defaults to now."""
-        year = schedule.check_year(year or clock.now().astimezone(h.zone(company.timezone)).year)
+        this_year = clock.now().astimezone(h.zone(company.timezone)).year
+        year = inputs.year(this_year if year is None else year)
         rows = schedule.holidays_of_year(db, company, year)
         return msgspec.convert(rows, list[HolidayOut])
 

@@ -9,6 +9,7 @@ from sqlmodel import Session
 from app.api.common import ADMIN, AUTH, api_delete, api_get, api_patch, api_post, api_put
 from app.api.schemas import LockIn, RepCreate, RepCreated, RepOut, RepPatch, StatusIn, StatusOut
 from app.clock import Clock
+from app.domain import inputs
 from app.models import Company
 from app.services import accounts, reps
 from app.services import presence as presence_service
@@ -98,7 +99,7 @@ class StatusController(Controller):
             rep,
             status=data.status,
             note=data.note,
-            until=data.until,
+            until=None if data.until is None else inputs.instant(data.until, "until"),
             then=data.then,
             now=clock.now(),
             by="integration",

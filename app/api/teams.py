@@ -1,7 +1,6 @@
 """Teams (/teams): members, schedule, destinations; team state, overrides, availability and
 the private calendar feed."""
 
-from datetime import datetime
 from typing import Any
 
 import msgspec
@@ -11,6 +10,7 @@ from sqlmodel import Session
 
 from app.api.common import (
     ADMIN,
+    AT,
     AUTH,
     api_delete,
     api_get,
@@ -19,6 +19,7 @@ from app.api.common import (
     api_put,
     feed_get,
     ics_response,
+    instant,
 )
 from app.api.schemas import (
     MemberAvailability,
@@ -34,11 +35,9 @@ from app.clock import Clock
 from app.models import ApiToken, Company
 from app.services import reps, roster, team_calendar, team_state, teams
 from app.services.calendar_feed import owner_company
-from app.services.errors import Invalid
 from app.settings import Settings
 
 PIN_HEADER = Parameter(header="X-Team-Pin", required=False, description="The team's PIN")
-AT = Parameter(query="at", required=False, description="ISO 8601 instant with offset; default now")
 
 
 def _body(data: msgspec.Struct) -> dict[str, Any]:
@@ -50,15 +49,6 @@ def _body(data: msgspec.Struct) -> dict[str, Any]:
 def _out(db: Session, team: Any) -> TeamOut:
     """The response shape of a team with its members."""
     return msgspec.convert(teams.as_json(team, teams.members(db, team)), TeamOut)
-
-
-def instant(at: datetime | None, clock: Clock) -> datetime:
-    """`?at=` when given (it must carry an offset), else now."""
-    if at is None:
-        return clock.now()
-    if at.utcoffset() is None:
-        raise Invalid("at", "Give the instant with an offset, e.g. 2026-03-09T10:00:00-05:00.")
-    return at
 
 
 class TeamController(Controller):
@@ -120,7 +110,7 @@ class TeamController(Controller):
         db: Session,
         clock: Clock,
         slug: str,
-        at: datetime | None = AT,
+        at: str | None = AT,
     ) -> TeamStateOut:
         """State (a company holiday makes it away), the override in force, the next boundary."""
         s = team_state.state_at(db, company, teams.get(db, company, slug), instant(at, clock))
@@ -170,7 +160,7 @@ class TeamController(Controller):
         db: Session,
         clock: Clock,
         slug: str,
-        at: datetime | None = AT,
+        at: str | None = AT,
     ) -> list[MemberAvailability]:
         """Every member: effective status, eligible, tier (1 available, 2 away) and reason."""
         found = roster.availability(db, company, teams.get(db, company, slug), instant(at, clock))

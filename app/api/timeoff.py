@@ -1,14 +1,22 @@
 """A rep's time off, availability at an instant and private calendar feed; the routes of issue 3."""
 
-import re
-from datetime import datetime
 from typing import Any
 
 import msgspec
 from litestar import Controller, Response
 from sqlmodel import Session
 
-from app.api.common import ADMIN, AUTH, api_delete, api_get, api_post, feed_get, ics_response
+from app.api.common import (
+    ADMIN,
+    AT,
+    AUTH,
+    api_delete,
+    api_get,
+    api_post,
+    feed_get,
+    ics_response,
+    instant,
+)
 from app.api.holidays import HolidayController
 from app.api.schemas import AvailabilityOut, TimeOffIn, TimeOffOut
 from app.clock import Clock
@@ -18,7 +26,6 @@ from app.services import calendar_feed as feed
 from app.services import presence as presence_service
 from app.services import reps, schedule
 from app.services.availability import rep_availability
-from app.services.errors import Invalid
 from app.settings import Settings
 
 
@@ -66,11 +73,11 @@ class AvailabilityController(Controller):
 
     @api_get(path="/", summary="Whether a rep works at an instant, why, and when that changes")
     def availability(
-        self, company: Company, db: Session, clock: Clock, rep_id: str, at: str | None = None
+        self, company: Company, db: Session, clock: Clock, rep_id: str, at: str | None = AT
     ) -> AvailabilityOut:
         """Hours, holidays and time off at `at` (default now), with the effective status."""
         rep = reps.get(db, company, rep_id)
-        when = _instant(at) if at else clock.now()
+        when = instant(at, clock)
         a = rep_availability(db, company, rep, when)
         nxt = a.next_change.astimezone(h.zone(rep.timezone)) if a.next_change else None
         body = {
@@ -81,16 +88,6 @@ class AvailabilityController(Controller):
             "detail": a.detail,
         }
         return msgspec.convert(body, AvailabilityOut, from_attributes=True)
-
-
-def _instant(text: str) -> datetime:
-    """An ISO 8601 instant with an offset."""
-    try:
-        # An unencoded "+" in a query string arrives as a space.
-        t = datetime.fromisoformat(re.sub(r" (\d{2}:?\d{2})$", r"+\1", text.strip()))
-    except ValueError as exc:
-        raise Invalid("at", "Give a time like 2026-03-08T09:30:00-05:00.") from exc
-    return schedule.check_instant(t)
 
 
 @feed_get("/api/v1/reps/{rep_id:str}/calendar.ics", "A rep's private calendar feed (iCalendar)")

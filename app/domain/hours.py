@@ -4,8 +4,9 @@ import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
+from functools import cache
 from typing import TypeVar
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
 DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 DAY_MINUTES = 24 * 60
@@ -45,14 +46,20 @@ def format_clock(minutes: int) -> str:
 
 
 def zone(name: str, field: str = "timezone") -> ZoneInfo:
-    """Look up an IANA time zone by name."""
-    # "localtime" is the server's own zone file, not an IANA name, and would differ per machine.
-    if isinstance(name, str) and name != "localtime":
+    """Look up an IANA time zone by name (only the names zone_names offers)."""
+    if isinstance(name, str) and name in zone_names():
         try:
             return ZoneInfo(name)
         except (ZoneInfoNotFoundError, ValueError, OSError):
-            pass  # not found, not a relative key, or a directory such as "America"
+            pass  # listed but unreadable: treated as unknown
     raise HoursError(field, f"unknown time zone {name!r}; use an IANA name like America/New_York")
+
+
+@cache
+def zone_names() -> frozenset[str]:
+    """IANA names of areas and cities (plus UTC). Not the tz database's other files (posixrules,
+    right/… with leap seconds, posix/…, localtime: the server's own zone), nor names like EST."""
+    return frozenset(z for z in available_timezones() if "/" in z or z == "UTC")
 
 
 @dataclass(frozen=True)

@@ -1,5 +1,7 @@
 """Errors services raise; app/main.py maps each to one HTTP answer."""
 
+from app.domain.inputs import Invalid as Invalid  # bad input for a named field (422)
+
 
 class NotFound(Exception):
     """The object does not exist in the caller's company (404)."""
@@ -7,15 +9,6 @@ class NotFound(Exception):
 
 class Forbidden(Exception):
     """The caller may not do this (403)."""
-
-
-class Invalid(ValueError):
-    """Bad input for a named field (422); nothing was changed."""
-
-    def __init__(self, field: str, message: str):
-        super().__init__(f"{field}: {message}")
-        self.field = field
-        self.message = message
 
 
 class Throttled(Exception):

@@ -7,6 +7,7 @@ from zoneinfo import ZoneInfo
 from sqlmodel import Session, col, select
 
 from app.domain import hours as h
+from app.domain import inputs
 from app.domain import presence as p
 from app.domain import routing as r
 from app.models import Company, Rep, Team, TeamMember
@@ -154,5 +155,6 @@ def until_from_form(
             naive = datetime.fromisoformat(custom)
         except ValueError:
             raise Invalid("custom_until", "Pick a date and time.") from None
-        return naive.replace(tzinfo=h.zone(me.timezone)) if naive.tzinfo is None else naive
+        local = naive.replace(tzinfo=h.zone(me.timezone)) if naive.tzinfo is None else naive
+        return inputs.instant(local, "custom_until")
     raise Invalid("until", "Pick one of the offered durations.")

@@ -3,43 +3,18 @@
 from datetime import date, datetime
 from functools import cache
 from typing import Any
-from zoneinfo import available_timezones
 
 import holidays as holidays_lib
 from holidays import registry as holidays_registry
 from sqlmodel import Session, col, select
 
 from app.domain import hours as h
+from app.domain import inputs
 from app.models import Company, Holiday, Rep, TimeOff
 from app.services import accounts
 from app.services import company as company_service
 from app.services.availability import region_holidays
 from app.services.errors import Invalid, NotFound, Refused
-
-FIRST_YEAR, LAST_YEAR = 1971, 2099  # keeps every date and its next midnight representable
-
-
-def check_day(day: date, field: str = "date") -> date:
-    """A date in the years the calendar works with."""
-    if not FIRST_YEAR <= day.year <= LAST_YEAR:
-        raise Invalid(field, f"Pick a date between {FIRST_YEAR} and {LAST_YEAR}.")
-    return day
-
-
-def check_year(year: int) -> int:
-    """A year the holiday calendar can list."""
-    if not FIRST_YEAR <= year <= LAST_YEAR:
-        raise Invalid("year", f"Pick a year between {FIRST_YEAR} and {LAST_YEAR}.")
-    return year
-
-
-def check_instant(t: datetime, field: str = "at") -> datetime:
-    """An aware instant in the years the calendar works with."""
-    if t.utcoffset() is None:
-        raise Invalid(field, "Give a time with an offset, e.g. 2026-03-08T09:30:00-05:00.")
-    check_day(t.date(), field)
-    return t
-
 
 # ---------- holidays ----------
 
@@ -67,7 +42,7 @@ def custom_holidays(session: Session, company: Company, year: int) -> list[Holid
 
 def add_holiday(session: Session, company: Company, day: date, name: object) -> Holiday:
     """Add a custom holiday; one per date."""
-    row = Holiday(company_id=company.id, day=check_day(day), name=accounts.check_name(name))
+    row = Holiday(company_id=company.id, day=inputs.day(day), name=accounts.check_name(name))
     if _holiday_on(session, company, day) is not None:
         raise Refused(f"There is already a custom holiday on {day.isoformat()}.")
     session.add(row)
@@ -132,9 +107,9 @@ def add_time_off(
     now: datetime,
 ) -> TimeOff:
     """Add whole days (day..end_date) or part of one day (start..end) in the rep's zone."""
-    check_day(day)
+    inputs.day(day)
     if end_date is not None:
-        check_day(end_date, "end_date")
+        inputs.day(end_date, "end_date")
     try:
         off = h.TimeOff.create(day, end_date, start, end)
     except h.HoursError as exc:
@@ -243,4 +218,4 @@ def subdivision_options(country: str) -> list[tuple[str, str]]:
 @cache
 def timezone_options() -> list[str]:
     """IANA time zone names a company can pick, sorted."""
-    return sorted(z for z in available_timezones() if "/" in z or z == "UTC")
+    return sorted(h.zone_names())

@@ -1,6 +1,5 @@
 """A team's private calendar feed: each member's hours and time off, and company holidays once."""
 
-import hmac
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
@@ -37,7 +36,7 @@ def team_for_feed(session: Session, slug: str, key: str, secret_key: str) -> Tea
 
     Slugs are unique per company only, so the key (which names the team's id) picks the team."""
     for team in session.exec(select(Team).where(Team.slug == slug)):
-        if hmac.compare_digest(team_calendar_key(secret_key, team), key or ""):
+        if feed.key_matches(team_calendar_key(secret_key, team), key):
             return team
     raise NotFound("No such calendar.")
 
@@ -60,7 +59,7 @@ def _member_events(
 ) -> tuple[list[feed.EventSpec], set[ZoneInfo]]:
     """A member's hours ("NAME working") and time off ("NAME off"), their UIDs naming the rep."""
     labels = (f"{rep.name} working", f"{rep.name} off")
-    specs, zones = feed.rep_events(company, rep, offs, now, labels)
+    specs, zones = feed.rep_events(company, rep, offs, now, labels, timed_days=True)
     return _tagged(specs, rep.id), zones
 
 

@@ -9,6 +9,7 @@ from zoneinfo import ZoneInfo
 from sqlmodel import Session, col, select
 
 from app.domain import hours as h
+from app.domain import inputs
 from app.domain import routing as r
 from app.models import Assignment, Company, Rep, Team
 from app.services import assigner, assignment_log, phone, reps, roster, team_state, teams
@@ -263,10 +264,7 @@ class LogFilters:
             raise Invalid("kind", "Pick leads, calls or both.")
         if not self.day:
             return None
-        try:
-            return date.fromisoformat(self.day)
-        except ValueError:
-            raise Invalid("day", "Enter a date like 2026-03-09.") from None
+        return inputs.day(self.day, "day")
 
 
 @dataclass(frozen=True)

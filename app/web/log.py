@@ -4,6 +4,7 @@ from litestar import Controller
 from litestar.response import Template
 
 from app.domain import hours as h
+from app.domain import inputs
 from app.services import assignment_log
 from app.services import team_views as tv
 from app.services.errors import Invalid
@@ -11,6 +12,8 @@ from app.web.common import page, web_get
 from app.web.schedule import Ctx
 from app.web.schedule_settings import MANAGER_CTX
 from app.web.teams import base
+
+MAX_OFFSET = 10**9  # far past any log, well inside the databases' integers
 
 
 class LogController(Controller):
@@ -21,9 +24,9 @@ class LogController(Controller):
         """The decision log, newest first, by team, kind, rep and company-local day."""
         q = c.request.query_params
         f = tv.LogFilters(q.get("team", ""), q.get("kind", ""), q.get("rep", ""), q.get("day", ""))
-        offset = int(q["offset"]) if q.get("offset", "").isdigit() else 0
-        errors: dict[str, str] = {}
+        offset, errors = 0, {}
         try:
+            offset = inputs.whole_number(q.get("offset") or "0", "offset", high=MAX_OFFSET)
             entries, more = tv.newest_first(c.db, c.company, f, offset)
         except Invalid as exc:
             entries, more, errors = [], False, {exc.field: exc.message}

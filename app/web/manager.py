@@ -12,6 +12,7 @@ from app import live
 from app.channels import company_channel
 from app.clock import Clock
 from app.domain import hours as h
+from app.domain import inputs
 from app.models import Company, Rep
 from app.services import board as board_service
 from app.services import charts, phone, reps, teams
@@ -199,7 +200,7 @@ def _rep_page(
     """The rep page, with the form's values and errors after a refused change."""
     now = clock.now()
     tz = h.zone(rep.timezone)
-    day = day or now.astimezone(tz).date()
+    day = inputs.day(day, "day") if day else now.astimezone(tz).date()  # 1971–2099
     row = _board(db, company, user, clock, settings, only=rep).rows[0]
     return page(
         request,

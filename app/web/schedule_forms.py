@@ -8,6 +8,7 @@ from typing import Annotated, Any
 from litestar.enums import RequestEncodingType
 from litestar.params import Body
 
+from app.domain import inputs
 from app.domain.hours import DAYS
 from app.services.accounts import check_hours
 from app.services.errors import Invalid
@@ -85,8 +86,9 @@ def apply_action(rows: list[DayRow], action: str) -> None:
     elif verb == "remove":
         key, _, index = rest.partition(":")
         row = by_key.get(key)
-        if row is not None and index.isdigit() and int(index) < len(row.intervals):
-            row.intervals.pop(int(index))
+        at = _index(index)
+        if row is not None and at is not None and at < len(row.intervals):
+            row.intervals.pop(at)
             row.open = bool(row.intervals)
 
 
@@ -105,7 +107,16 @@ def _add_interval(row: DayRow) -> None:
 
 def _minutes(text: str) -> int | None:
     hh, _, mm = text.partition(":")
-    return int(hh) * 60 + int(mm) if hh.isdigit() and mm.isdigit() else None
+    hours, minutes = _index(hh), _index(mm)
+    return None if hours is None or minutes is None else hours * 60 + minutes
+
+
+def _index(text: str) -> int | None:
+    """A small whole number in ASCII digits (an interval index, hours, minutes), else None."""
+    try:
+        return inputs.whole_number(text, "index", high=10_000)
+    except Invalid:
+        return None
 
 
 def _clock(minutes: int) -> str:
@@ -134,7 +145,7 @@ def hours_errors(errors: dict[str, str]) -> dict[str, tuple[int | None, str]]:
         key, _, rest = path.partition("[")
         index = rest.rstrip("]")
         text = message[:1].upper() + message[1:]
-        out[key if key in DAYS else "_"] = (int(index) if index.isdigit() else None, text)
+        out[key if key in DAYS else "_"] = (_index(index), text)
     return out
 
 
@@ -169,7 +180,4 @@ def time_off_from_form(data: dict[str, Any]) -> TimeOffForm:
 def _date(text: str, field_name: str, missing: str) -> date:
     if not text:
         raise Invalid(field_name, missing)
-    try:
-        return date.fromisoformat(text)
-    except ValueError as exc:
-        raise Invalid(field_name, "Enter a date like 2026-03-14.") from exc
+    return inputs.day(text, field_name)

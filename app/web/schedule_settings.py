@@ -9,6 +9,7 @@ from litestar.di import Provide
 from litestar.response import Redirect, Template
 
 from app.domain import hours as h
+from app.domain import inputs
 from app.models import Rep
 from app.services import company as company_service
 from app.services import reps, schedule
@@ -34,6 +35,9 @@ from app.web.schedule_forms import (
 )
 
 Req = Request[Any, Any, Any]
+
+
+PAGE = "settings/company.html"
 
 
 @dataclass
@@ -66,9 +70,9 @@ class HolidaysView:
 def _year(c: Ctx, asked: str | None) -> int:
     """The year asked for in ?year=, else this year in the company's zone."""
     this_year = c.now.astimezone(h.zone(c.company.timezone)).year
-    if asked and asked.isdigit() and schedule.FIRST_YEAR <= int(asked) <= schedule.LAST_YEAR:
-        return int(asked)
-    return this_year
+    if not asked:
+        return this_year
+    return inputs.year(inputs.whole_number(asked, "year", high=9999))
 
 
 def provide_manager_ctx(ctx: Ctx, manager: Rep) -> Ctx:
@@ -117,14 +121,14 @@ class SettingsController(Controller):
             "countries": schedule.country_options(),
             "timezones": schedule.timezone_options(),
         }
-        if c.htmx:
+        if c.htmx and fragment != PAGE:  # an unknown hx-target gets the whole page
             return page(c.request, fragment, status_code, company=c.company, **options, **views)
         views.setdefault("hv", self._hours(c))
         views.setdefault("rv", self._region(c))
         views.setdefault("yv", self._holidays(c, _year(c, c.request.query_params.get("year"))))
         return page(
             c.request,
-            "settings/company.html",
+            PAGE,
             status_code,
             user=c.user,
             company=c.company,
@@ -144,7 +148,7 @@ class SettingsController(Controller):
         if c.wants("holidays"):
             yv = self._holidays(c, _year(c, c.request.query_params.get("year")))
             return self._section(c, "settings/_holidays.html", yv=yv)
-        return self._section(c, "settings/company.html")
+        return self._section(c, PAGE)
 
     @web_post("/company/hours")
     def company_hours(self, c: Ctx, data: MultiForm) -> Template | Redirect:
@@ -280,7 +284,4 @@ def _theirs(rep: Rep) -> dict[str, str]:
 def _form_date(text: str) -> date:
     if not text:
         raise Invalid("date", "Pick the date.")
-    try:
-        return date.fromisoformat(text)
-    except ValueError as exc:
-        raise Invalid("date", "Enter a date like 2026-07-03.") from exc
+    return inputs.day(text, "date")

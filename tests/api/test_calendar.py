@@ -34,7 +34,7 @@ def events(cal: Calendar, summary: str) -> list:
 
 
 def test_weekly_hours_are_one_recurring_event_in_the_reps_zone(client, engine):
-    w = make_company(engine)
+    w = make_company(engine, tz="Europe/London")
     lunch = {**WEEKDAYS_9_TO_5, "mon": [["09:00", "12:00"], ["13:00", "17:00"]]}
     rep = make_rep(w, "Priya", timezone="Europe/London", hours=lunch)
     cal = fetch(client, rep)
@@ -115,8 +115,9 @@ def test_company_holidays_region_and_custom_are_all_day_events(client, engine):
     client.patch("/api/v1/company", headers=w.admin(), json={"holiday_region": {"country": "US"}})
     client.post("/api/v1/holidays", headers=w.admin(), json={"date": "2026-12-24", "name": "Eve"})
     rep = make_rep(w, "Dana")
-    holidays = {
-        e.decoded("DTSTART"): str(e["SUMMARY"]) for e in events(fetch(client, rep), "Company")
+    holidays = {  # the company's day, 00:00–24:00 in its zone (test_calendar_zones.py)
+        e.decoded("DTSTART").date(): str(e["SUMMARY"])
+        for e in events(fetch(client, rep), "Company")
     }
     assert holidays[date(2026, 7, 3)] == "Company holiday: Independence Day (observed)"
     assert holidays[date(2026, 12, 24)] == "Company holiday: Eve"

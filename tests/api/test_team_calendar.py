@@ -1,6 +1,7 @@
 """A team's private calendar feed: each member's hours and time off, holidays once; its own key."""
 
 from datetime import date, datetime
+from zoneinfo import ZoneInfo
 
 from icalendar import Calendar
 from sqlmodel import Session
@@ -38,7 +39,9 @@ def fresh(engine, team: Team) -> Team:
 def test_team_feed_lists_each_members_hours_and_time_off_and_the_company_holiday(client, engine):
     w = make_company(engine)
     dana = make_rep(w, "Dana")  # follows company hours
-    priya = make_rep(w, "Priya", timezone="Europe/London", hours=WEEKDAYS_9_TO_5)
+    afternoons = {d: [["15:00", "17:00"]] if spans else [] for d, spans in WEEKDAYS_9_TO_5.items()}
+    # inside New York's 09:00–17:00 in London (nothing flagged as outside company hours)
+    priya = make_rep(w, "Priya", timezone="Europe/London", hours=afternoons)
     team = make_team(w, "sales", [dana, priya])
     make_time_off(w, dana, date(2026, 4, 6), end_date=date(2026, 4, 8))
     make_time_off(w, priya, date(2026, 3, 10), start_min=13 * 60, end_min=17 * 60)
@@ -57,7 +60,13 @@ def test_team_feed_lists_each_members_hours_and_time_off_and_the_company_holiday
     assert priya_hours["DTSTART"].params["TZID"] == "Europe/London"
     assert priya_hours["RRULE"].to_ical() == b"FREQ=WEEKLY;BYDAY=MO,TU,WE,TH,FR"
     (days,) = events(cal, "Dana off")
-    assert (days.decoded("DTSTART"), days.decoded("DTEND")) == (date(2026, 4, 6), date(2026, 4, 9))
+    # whole days off are the member's days in the member's zone, not floating dates
+    ny = ZoneInfo("America/New_York")
+    assert days["DTSTART"].params["TZID"] == "America/New_York"
+    assert (days.decoded("DTSTART"), days.decoded("DTEND")) == (
+        datetime(2026, 4, 6, tzinfo=ny),
+        datetime(2026, 4, 9, tzinfo=ny),
+    )
     (part,) = events(cal, "Priya off")
     assert part["DTSTART"].params["TZID"] == "Europe/London"
     assert part.decoded("DTSTART").replace(tzinfo=None) == datetime(2026, 3, 10, 13, 0)
