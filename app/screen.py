@@ -22,7 +22,8 @@ async def screen(request: Request[Any, Any, Any]) -> Response[Any] | None:
         if isinstance(value, str):
             inputs.text(value, name)
     for name, value in request.query_params.multi_items():
-        inputs.text(value, name)
+        inputs.text(name, "query")
+        inputs.text(value, name or "query")
     kind = request.headers.get("content-type", "").split(";")[0].strip().lower()
     if kind.endswith("json"):
         await _json(request)

@@ -144,7 +144,7 @@ def feed_get(path: str, summary: str) -> Any:
         summary=summary,
         tags=["calendar"],
         media_type="text/calendar",
-        responses={404: ERRORS[404]},
+        responses={404: ERRORS[404], 422: ERRORS[422]},  # 422: a control character sent
     )
 
 
