@@ -3,7 +3,8 @@
 Schemathesis reads /schema/openapi.json from the app in process, generates schema-valid and
 schema-breaking requests for every operation, sends them with the admin token of a seeded company,
 and runs every built-in check on every answer. The run is bounded by examples per operation and a
-time budget, and only runs in the SQLite pass of CI (the HTTP contract does not depend on the
+time budget (ONDECK_SCHEMATHESIS_EXAMPLES, ONDECK_SCHEMATHESIS_BUDGET), and only runs in the
+SQLite pass of CI (the HTTP contract does not depend on the
 database; PostgreSQL behaviour is covered by the rest of the suite).
 
 Two kinds of check failure are tolerated, each counted and printed, and nothing else:
@@ -11,7 +12,7 @@ Two kinds of check failure are tolerated, each counted and printed, and nothing 
   server checks rules JSON Schema cannot say (an IANA zone that exists, ordered intervals, E.164,
   a team slug not taken) or that the generated document does not say yet (see GAPS);
 - a schema-breaking request accepted only because of an unknown query parameter (ignored, as HTTP
-  APIs do) or a date-time query parameter given as a number (see GAPS).
+  APIs do) or a body over 64 KB refused with 413 before its content is read.
 """
 
 import contextlib
@@ -42,15 +43,16 @@ pytestmark = pytest.mark.skipif(
     reason="schemathesis runs in the SQLite pass (the HTTP contract is the same on PostgreSQL)",
 )
 
-EXAMPLES = int(os.environ.get("ONDECK_SCHEMATHESIS_EXAMPLES", "25"))  # per operation and mode
-BUDGET_SECONDS = 120  # generation stops after this, so the test stays under 3 minutes
-MIN_CASES = 1000
+# 500 per operation and mode: up to 1,000 per operation (operations with few distinct inputs
+# give fewer). Measured: 27,003 cases in 365 s on the 2-core machine (issue 9).
+EXAMPLES = int(os.environ.get("ONDECK_SCHEMATHESIS_EXAMPLES", "500"))
+BUDGET_SECONDS = int(os.environ.get("ONDECK_SCHEMATHESIS_BUDGET", "900"))  # then generation stops
+MIN_CASES = 40 * EXAMPLES  # about 34 operations, some with few distinct inputs
 PROBLEM = "application/problem+json"
 
 # Where the served document is looser than the server (reported to the lead; tolerated meanwhile):
 GAPS = {
     "unknown field": "bodies forbid unknown fields; the schema lacks additionalProperties: false",
-    "number as date-time": "`at`/`since` accept a Unix timestamp, the schema says ISO 8601",
 }
 
 
@@ -162,8 +164,8 @@ def tolerated(failure: Failure, response: Any) -> str | None:
         message = failure.message
         if "query: violates `additionalProperties`" in message and message.count("violates") <= 2:
             return "unknown query parameter ignored"
-        if "parameter `at` in query" in message or "parameter `since` in query" in message:
-            return GAPS["number as date-time"]
+        if response.status_code == 413:
+            return "a body over 64 KB refused with 413 before it is read"
     return None
 
 
