@@ -265,6 +265,15 @@ class TimeOff:
             raise HoursError("end", "must be after start")
         return cls(day, None, first, last)
 
+    def check_not_over(self, today: _Date, minute_now: int) -> None:
+        """Refuse time off that is already over at (today, minute_now) in the rep's zone."""
+        last = self.end_date or self.date
+        if last < today:
+            field = "end_date" if self.end_date and self.end_date != self.date else "date"
+            raise HoursError(field, "is in the past: time off starts today or later")
+        if last == today and self.end is not None and self.end <= minute_now:
+            raise HoursError("end", "has passed already today")
+
     @property
     def all_day(self) -> bool:
         """Whether this covers whole days rather than part of one date."""

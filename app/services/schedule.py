@@ -110,8 +110,10 @@ def add_time_off(
     inputs.day(day)
     if end_date is not None:
         inputs.day(end_date, "end_date")
+    local = now.astimezone(h.zone(rep.timezone))
     try:
         off = h.TimeOff.create(day, end_date, start, end)
+        off.check_not_over(local.date(), local.hour * 60 + local.minute)
     except h.HoursError as exc:
         raise Invalid(exc.field, exc.message) from exc
     row = TimeOff(
@@ -155,11 +157,26 @@ def hours_summary(hours: dict[str, Any]) -> list[tuple[str, str]]:
     return [(names[a] if a == b else f"{names[a]}–{names[b]}", text) for a, b, text in runs]
 
 
+NOTHING_ROUTES = {
+    "company": "Nothing will route: every day is closed.",
+    "team": "Nothing will route to this team: every day is closed.",
+}
+
+
 def hours_warnings(
-    hours: dict[str, Any] | None, timezone: str, company: Company, now: datetime
+    hours: dict[str, Any] | None,
+    timezone: str,
+    company: Company,
+    now: datetime,
+    scope: str = "personal",
 ) -> list[str]:
-    """Plain sentences naming personal hours outside company hours (kept, but they do not route)."""
-    if hours is None:
+    """Plain sentences on what hours mean for routing: personal or team hours outside company
+    hours (kept, but they do not route); company or team hours with no open day."""
+    if hours is None or scope == "lunch":
+        return []
+    if scope in NOTHING_ROUTES and not any(hours.get(day) for day in h.DAYS):
+        return [NOTHING_ROUTES[scope]]
+    if scope == "company":
         return []
     return h.outside_company_warnings(
         h.WeeklyHours.from_json(hours),

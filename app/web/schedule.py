@@ -89,14 +89,17 @@ class TimeOffView:
     kinds: dict[str, str] = field(default_factory=lambda: dict(KINDS))
 
 
-def hours_view(company: Company, now: datetime, **kw: Any) -> HoursView:
-    """An hours editor whose warnings describe the draft, when it is valid and personal."""
+def hours_view(company: Company, now: datetime, scope: str = "personal", **kw: Any) -> HoursView:
+    """An hours editor whose warnings say what a valid draft means for routing: personal or a
+    team's in-office hours outside company hours get no leads; no open day routes nothing."""
     view = HoursView(**kw)
-    if view.follow is False and not view.errors:
-        try:
-            view.warnings = schedule.hours_warnings(hours_json(view.rows), view.tz, company, now)
-        except Invalid:
-            view.warnings = []
+    if view.errors or (scope == "personal" and view.follow is not False):
+        return view
+    try:
+        hours = hours_json(view.rows)
+        view.warnings = schedule.hours_warnings(hours, view.tz, company, now, scope=scope)
+    except Invalid:
+        view.warnings = []
     return view
 
 
@@ -133,6 +136,8 @@ FRIENDLY = {
     "must be on or after date": "The last day can't be before the first day.",
     "must be after start": "Until must be after From.",
     "give both start and end": "Give both From and Until.",
+    "is in the past: time off starts today or later": "That day has passed: pick today or later.",
+    "has passed already today": "That time has passed already today.",
 }
 
 

@@ -98,6 +98,7 @@ class SettingsController(Controller):
         return hours_view(
             c.company,
             c.now,
+            "company",
             id="company-hours",
             action="/settings/company/hours",
             tz=c.company.timezone,

@@ -35,7 +35,9 @@ def _editor(c: Ctx, team: Team, part: str, **kw: Any) -> HoursView:
     stored = team.schedule or {"in_office": c.company.hours, "lunch": teams.CLOSED}
     kw.setdefault("rows", rows_from_hours(stored[part]))
     action = f"/teams/{team.slug}/hours/{part}"
-    return hours_view(c.company, c.now, id=HOURS[part], action=action, tz=c.company.timezone, **kw)
+    scope = "team" if part == "in_office" else "lunch"
+    tz = c.company.timezone
+    return hours_view(c.company, c.now, scope, id=HOURS[part], action=action, tz=tz, **kw)
 
 
 def _routing(team: Team, form: dict[str, Any] | None) -> list[dict[str, str]]:

@@ -1,8 +1,10 @@
 """Hours, holidays and time off through the API: the rules, and bad input that changes nothing."""
 
+from datetime import date
+
 import pytest
 
-from tests.builders import make_company, make_rep
+from tests.builders import make_company, make_rep, make_time_off
 
 WEEKDAYS_9_TO_5 = {
     **{d: [["09:00", "17:00"]] for d in ("mon", "tue", "wed", "thu", "fri")},
@@ -247,7 +249,9 @@ def test_time_off_is_removed_and_ended_time_off_stays_in_history(client, engine,
     rep = make_rep(w, "Dana")
     url = f"/api/v1/reps/{rep.id}/time-off"
     upcoming = client.post(url, headers=w.admin(), json={"date": "2026-03-20"}).json()
-    past = client.post(url, headers=w.admin(), json={"date": "2026-03-02"}).json()
+    refused = client.post(url, headers=w.admin(), json={"date": "2026-03-02"})
+    assert refused.status_code == 422 and "past" in refused.text  # a past day changes nothing
+    past = {"id": make_time_off(w, rep, date(2026, 3, 2)).id}  # kept from when it was planned
     today = client.post(url, headers=w.admin(), json={"date": "2026-03-09"}).json()
     assert client.delete(f"{url}/{upcoming['id']}", headers=w.admin()).status_code == 204
     assert client.delete(f"{url}/{today['id']}", headers=w.admin()).status_code == 204

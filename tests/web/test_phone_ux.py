@@ -94,3 +94,32 @@ def test_removing_time_off_offers_an_undo_that_puts_it_back(client, world, engin
     with transaction(engine) as s:
         rows = s.exec(select(TimeOff).where(TimeOff.rep_id == world.dana.id)).all()
         assert [(t.day, t.start_min, t.end_min) for t in rows] == [(date(2026, 3, 20), 780, 1020)]
+
+
+def test_saving_hours_that_route_nothing_saves_with_a_plain_warning(client, world, engine):
+    from app.db import transaction
+    from app.models import Company
+
+    assert sign_in(client, "boss@acme.test").status_code == 303
+    r = post(client, "/settings/company/hours", {"action": "save"}, headers=HX)  # no open day
+    assert r.status_code == 200 and "Nothing will route: every day is closed." in r.text
+    with transaction(engine) as s:
+        assert not any(s.get(Company, world.company.id).hours.values())  # type: ignore[union-attr]
+    # company hours back to Mon 09–17; the team's own in-office hours start at 07:00
+    post(client, "/settings/company/hours", {"mon_open": "on", "mon_start": "09:00",
+                                              "mon_end": "17:00", "action": "save"})  # fmt: skip
+    post(client, "/teams/sales/schedule", {"mode": "custom"})
+    form = {"mon_open": "on", "mon_start": "07:00", "mon_end": "17:00", "action": "save"}
+    r = post(client, "/teams/sales/hours/in_office", form, headers=HX)
+    assert r.status_code == 200 and "These parts get no leads" in r.text
+    with transaction(engine) as s:
+        team = s.exec(select_team(world)).one()
+        assert team.schedule["in_office"]["mon"] == [["07:00", "17:00"]]
+
+
+def select_team(world):  # type: ignore[no-untyped-def]
+    from sqlmodel import select
+
+    from app.models import Team
+
+    return select(Team).where(Team.company_id == world.company.id, Team.slug == "sales")

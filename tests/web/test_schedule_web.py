@@ -1,11 +1,12 @@
 """The Schedule tab and the managers' settings pages, through their forms (no JavaScript)."""
 
 import re
+from datetime import date
 
 from sqlmodel import Session, select
 
 from app.models import Company, Holiday, Rep, TimeOff
-from tests.builders import make_company, make_rep
+from tests.builders import make_company, make_rep, make_time_off
 from tests.web.helpers import post, sign_in
 
 HX = {"HX-Request": "true"}
@@ -149,9 +150,11 @@ def test_bad_time_off_shows_an_inline_message_and_stores_nothing(client, engine)
 
 def test_time_off_is_removed_and_past_entries_stay_as_history(client, engine):
     w = make_company(engine)
-    make_rep(w, "Dana")
+    dana = make_rep(w, "Dana")
     sign_in(client, "dana@acme.test")
-    post(client, "/schedule/time-off", {"kind": "day", "date": "2026-03-02"})
+    r = post(client, "/schedule/time-off", {"kind": "day", "date": "2026-03-02"}, headers=HX)
+    assert r.status_code == 422 and "That day has passed: pick today or later." in r.text
+    make_time_off(w, dana, date(2026, 3, 2))  # planned back then, now history
     post(
         client,
         "/schedule/time-off",
