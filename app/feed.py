@@ -50,7 +50,7 @@ _REP = {
 }
 _TEAM = {
     TEAM: {"name", "slug", "schedule", "dest_lunch", "dest_away", "dest_vacation", "ring"},
-    PRESENCE: {"override_state", "override_until"},
+    PRESENCE: {"override_state", "override_until", "override_by", "override_at"},
 }
 _COMPANY = {HOURS: {"hours", "timezone"}, HOLIDAYS: {"holiday_country", "holiday_subdivision"}}
 _WHOLE_ROW = {

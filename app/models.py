@@ -140,6 +140,8 @@ class Team(SQLModel, table=True):
     pin_hash: str | None = None
     override_state: str | None = Field(default=None, max_length=16)
     override_until: datetime | None = utc_field(default=None)
+    override_by: str | None = Field(default=None, max_length=120)  # who set it (shown to members)
+    override_at: datetime | None = utc_field(default=None)
     calendar_key_version: int = 1
     created_at: datetime = utc_field()
 

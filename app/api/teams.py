@@ -130,7 +130,7 @@ class TeamController(Controller):
         """Vacation stays until cleared; other overrides end at the next schedule boundary."""
         now, team = clock.now(), teams.get(db, company, slug)
         team_state.authorize_override(db, team, scope=token.scope, pin=pin, now=now)
-        s = team_state.set_override(db, company, team, data.state, now)
+        s = team_state.set_override(db, company, team, data.state, now, by=token.name)
         return msgspec.convert(team_state.as_json(s), TeamStateOut)
 
     @api_delete(

@@ -11,7 +11,7 @@ from app.domain import inputs
 from app.domain import presence as p
 from app.domain import routing as r
 from app.models import Company, Rep, Team, TeamMember
-from app.services import assignment_log, profiles, team_state, teams
+from app.services import assignment_log, profiles, team_state, team_views, teams
 from app.services import availability as avail
 from app.services import presence as presence_service
 from app.services.errors import Invalid
@@ -36,6 +36,7 @@ class MyTeam:
     taking_part: bool
     state: r.StateAt
     lines: list[str]
+    goes: dict[str, str]  # where the team's work goes in each state, in words
 
 
 @dataclass(frozen=True)
@@ -99,6 +100,7 @@ def my_teams(session: Session, company: Company, me: Rep, now: datetime) -> list
             member.taking_part,
             team_state.state_at(session, company, team, now),
             [assignment_log.place_words(pl) for pl in places if pl.team.id == team.id],
+            team_views.destinations_in_words(team),
         )
         for team, member in teams.teams_of(session, me)
     ]

@@ -86,9 +86,15 @@ def as_json(s: r.StateAt) -> dict[str, Any]:
 
 
 def set_override(
-    session: Session, company: Company, team: Team, state: object, now: datetime
+    session: Session,
+    company: Company,
+    team: Team,
+    state: object,
+    now: datetime,
+    by: str | None = None,
 ) -> r.StateAt:
-    """Override the team's state: VACATION stays until cleared, others end at the next boundary."""
+    """Override the team's state: VACATION stays until cleared, others end at the next boundary.
+    `by` (a person's or an integration's name) and `now` are shown to the team's members."""
     try:
         wanted = r.TeamState(str(state))
     except ValueError:
@@ -96,6 +102,7 @@ def set_override(
     sched = schedule_of(team, company, holidays_around(session, company, now))
     override = r.make_override(sched, wanted, now)
     team.override_state, team.override_until = override.state.value, override.until
+    team.override_by, team.override_at = (by or None), now
     session.add(team)
     return r.team_state(sched, override, now)
 
@@ -103,6 +110,7 @@ def set_override(
 def clear_override(session: Session, company: Company, team: Team, now: datetime) -> r.StateAt:
     """Drop the override: the schedule decides again."""
     team.override_state, team.override_until = None, None
+    team.override_by, team.override_at = None, None
     session.add(team)
     return state_at(session, company, team, now)
 

@@ -16,6 +16,7 @@ from app.domain import presence as p
 from app.models import Company, Rep
 from app.services import phone, team_state, teams
 from app.services import presence as presence_service
+from app.services import team_views as tv
 from app.services.errors import Invalid, NotFound
 from app.web.common import SIGNED_IN, page, web_get, web_post
 
@@ -205,9 +206,11 @@ class PhoneController(Controller):
         state = data.get("state", "")
         if state == "schedule":
             team_state.clear_override(db, company, team, clock.now())
+            said = f"{team.name} follows its schedule again."
         else:
-            team_state.set_override(db, company, team, state, clock.now())
-        return _after(request, db, company, user, clock)
+            now = team_state.set_override(db, company, team, state, clock.now(), by=user.name)
+            said = override_words(team, now.state.value)
+        return _after(request, db, company, user, clock, notice=said)
 
 
 def _my_team(db: Session, company: Company, user: Rep, slug: str) -> Any:
@@ -218,8 +221,23 @@ def _my_team(db: Session, company: Company, user: Rep, slug: str) -> Any:
     raise NotFound("You are not a member of that team.")
 
 
+def override_words(team: Any, state: str) -> str:
+    """What a member's override does, in words: where calls and leads go, and until when."""
+    goes = tv.destinations_in_words(team)[state]
+    if state == "vacation":
+        return f"Calls and leads for {team.name} go to {goes} until someone clears it."
+    if state == "in_office":
+        return f"{team.name} is in office: calls and leads go to {goes} until the next change."
+    return f"Calls and leads for {team.name} go to {goes} until the schedule's next change."
+
+
 def _after(
-    request: Request[Any, Any, Any], db: Session, company: Company, user: Rep, clock: Clock
+    request: Request[Any, Any, Any],
+    db: Session,
+    company: Company,
+    user: Rep,
+    clock: Clock,
+    notice: str | None = None,
 ) -> Template | Redirect:
     """After a change: the teams card for htmx, else back to the Phone tab."""
     if request.headers.get("hx-request"):
@@ -233,5 +251,6 @@ def _after(
             now=clock.now(),
             local=phone.local,
             errors={},
+            notice=notice,
         )
     return Redirect("/", status_code=303)

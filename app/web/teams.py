@@ -184,7 +184,7 @@ class TeamsController(Controller):
             team_state.clear_override(c.db, c.company, team, c.now)
             return self._answer(c, team, "now", notice={"now": "Back to schedule."})
         try:
-            team_state.set_override(c.db, c.company, team, state, c.now)
+            team_state.set_override(c.db, c.company, team, state, c.now, by=c.user.name)
         except Invalid as exc:
             return self._failed(c, team, "now", exc)
         return self._answer(c, team, "now", notice={"now": f"Set to {tv.STATE_LABELS[state]}."})

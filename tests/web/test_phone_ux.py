@@ -123,3 +123,23 @@ def select_team(world):  # type: ignore[no-untyped-def]
     from app.models import Team
 
     return select(Team).where(Team.company_id == world.company.id, Team.slug == "sales")
+
+
+def test_a_members_vacation_says_what_it_does_and_teammates_see_who_set_it(client, world, engine):
+    from app.db import transaction
+    from app.models import TeamMember
+
+    lee = make_rep(world, "Lee")
+    with transaction(engine) as s:  # Lee joins Sales after Dana
+        s.add(TeamMember(team_id=s.exec(select_team(world)).one().id, rep_id=lee.id, position=9))
+    assert sign_in(client, "dana@acme.test").status_code == 303
+    page = client.get("/").text
+    assert "Vacation: calls and leads go to voicemail, until someone clears it" in page
+    r = post(client, "/me/teams/sales/override", {"state": "vacation"}, headers=HX)
+    assert "Calls and leads for Sales go to voicemail until someone clears it." in r.text
+    client.cookies.clear()
+    assert sign_in(client, "lee@acme.test").status_code == 303
+    mine = client.get("/parts/teams").text
+    assert "Set to Vacation by Dana at 11:00" in mine  # 15:00 UTC in New York
+    r = client.get("/api/v1/teams/sales/state", headers=world.admin())
+    assert r.json()["override"] == "vacation"
