@@ -12,7 +12,7 @@ from app.clock import Clock
 from app.models import Rep
 from app.services import accounts
 from app.services.errors import Invalid, NotFound, Throttled, WrongSecret
-from app.sessions import rotate_session
+from app.sessions import start_session
 from app.web.common import SIGNED_IN, page, web_get, web_post
 
 Form = Annotated[dict[str, str], Body(media_type=RequestEncodingType.URL_ENCODED)]
@@ -53,9 +53,8 @@ class AuthController(Controller):
             if isinstance(exc, Throttled):
                 answer.headers["Retry-After"] = str(exc.retry_after)
             return answer
-        rotate_session(request)
-        request.set_session(accounts.session_data(rep))
-        return Redirect(target, status_code=303)
+        csrf = start_session(request, accounts.session_data(rep))
+        return Redirect(target, status_code=303, cookies=[csrf])
 
     @web_post("/signout")
     def signout(self, request: Request[Any, Any, Any]) -> Redirect:
@@ -99,6 +98,5 @@ class AuthController(Controller):
             return page(
                 request, "auth/invite.html", 422, invitee=invitee, errors={exc.field: exc.message}
             )
-        rotate_session(request)
-        request.set_session(accounts.session_data(rep))
-        return Redirect("/", status_code=303)
+        csrf = start_session(request, accounts.session_data(rep))
+        return Redirect("/", status_code=303, cookies=[csrf])

@@ -5,7 +5,7 @@ from typing import Any
 
 from litestar import Request, get, post
 from litestar.di import Provide
-from litestar.exceptions import NotAuthorizedException
+from litestar.exceptions import NotAuthorizedException, PermissionDeniedException
 from litestar.response import Template
 from litestar.utils.scope.state import ScopeState
 from sqlmodel import Session
@@ -14,6 +14,7 @@ from app.deps import reader
 from app.models import Company, Rep
 from app.services import accounts
 from app.services.errors import Forbidden
+from app.sessions import CSRF, csrf_is_bound
 
 web_get = partial(get, sync_to_thread=True, include_in_schema=False)
 web_post = partial(post, sync_to_thread=True, include_in_schema=False)
@@ -29,6 +30,10 @@ def provide_user(request: Request[Any, Any, Any], db: Session) -> Rep:
     if rep is None or not rep.active or company is None:
         raise NotAuthorizedException("Please sign in.")
     if not accounts.session_is_current(data, rep):  # ended: deactivated, new password, ...
+        raise NotAuthorizedException("Please sign in.")
+    if not csrf_is_bound(request):
+        if data.get(CSRF):
+            raise PermissionDeniedException("CSRF token verification failed")
         raise NotAuthorizedException("Please sign in.")
     request.state.company = db.merge(company, load=False)  # no query: attach the rows read above
     return db.merge(rep, load=False)

@@ -25,6 +25,7 @@ HOURS, HOL, OFF, PEOPLE, PROF = feed.HOURS, feed.HOLIDAYS, feed.TIME_OFF, feed.P
 SILENT = {
     "/signin",
     "/signout",
+    "/signout/everywhere",
     "/invite/{token:str}",
     "/schedule/calendar-key",
     "/teams/{slug:str}/calendar-key",

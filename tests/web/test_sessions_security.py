@@ -117,3 +117,34 @@ def test_sessions_of_other_people_survive_one_person_s_sign_out_everywhere(clien
     assert sign_in(other, "eli@acme.test").status_code == 303
     assert post(client, "/signout/everywhere").status_code == 303
     assert signed_in(other)
+
+
+# --- the CSRF token belongs to the session ------------------------------------------------------
+
+
+def test_sign_in_gives_a_new_csrf_token_bound_to_the_session(client, engine):
+    w = make_company(engine)
+    make_rep(w, "Dana")
+    before = csrf(client)
+    assert sign_in(client, "dana@acme.test").status_code == 303
+    after = csrf(client)
+    assert after != before  # a token known before sign-in (or planted) is not the session's
+    assert post(client, "/status", {"status": "busy"}).status_code in (200, 303)
+
+
+def test_a_valid_token_pair_from_another_visit_is_refused_for_a_signed_in_session(
+    client, other, engine
+):
+    """Cookie tossing: an attacker plants their own (validly signed) CSRF cookie in the
+    victim's browser and submits the matching token; plain double submit accepted that."""
+    w = make_company(engine)
+    make_rep(w, "Dana")
+    assert sign_in(client, "dana@acme.test").status_code == 303
+    planted = csrf(other)  # the attacker's own token, from their own visit
+    assert planted != csrf(client)
+    client.cookies.delete("csrftoken")
+    client.cookies.set("csrftoken", planted)
+    r = client.post("/status", data={"status": "busy", "_csrf_token": planted})
+    assert r.status_code == 403
+    headers = {"HX-Request": "true", "X-CSRFToken": planted}
+    assert client.post("/status", data={"status": "busy"}, headers=headers).status_code == 403
