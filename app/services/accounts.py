@@ -7,7 +7,8 @@ from datetime import datetime, timedelta
 from sqlmodel import Session, col, select
 
 from app.domain import hours as h
-from app.models import ApiToken, Company, Invite, Rep
+from app.domain import presence as p
+from app.models import ApiToken, Company, Invite, Profile, Rep
 from app.services import security
 from app.services.errors import Invalid, NotFound, Refused, WrongSecret
 
@@ -135,7 +136,22 @@ def add_person(
     _check_phone_free(session, company.id, rep.phone, None)
     session.add(rep)
     session.flush()
+    _default_profiles(session, rep)
     return NewPerson(rep, issue_invite(session, rep, now))
+
+
+def _default_profiles(session: Session, rep: Rep) -> None:
+    """A new person's starting profiles (Working, In a meeting, Lunch, Gone home)."""
+    for position, d in enumerate(p.DEFAULT_PROFILES):
+        session.add(
+            Profile(
+                rep_id=rep.id,
+                name=d.name,
+                status=d.status.value,
+                minutes=d.minutes,
+                position=position,
+            )
+        )
 
 
 def _check_phone_free(

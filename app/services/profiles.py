@@ -34,16 +34,7 @@ def as_domain(row: Profile) -> p.Profile:
 
 
 def listing(session: Session, rep: Rep) -> list[Profile]:
-    """The rep's profiles in order; the defaults are created the first time they are listed."""
-    rows = _rows(session, rep)
-    if rows:
-        return rows
-    for position, d in enumerate(p.DEFAULT_PROFILES):
-        row = Profile(
-            rep_id=rep.id, name=d.name, status=d.status.value, minutes=d.minutes, position=position
-        )
-        session.add(row)
-    session.flush()
+    """The rep's profiles in order (a page read never writes: defaults come with the person)."""
     return _rows(session, rep)
 
 

@@ -48,14 +48,18 @@ def taking_part(engine, w) -> dict[str, bool]:
         return dict(s.exec(q).all())
 
 
-def test_default_profiles_are_created_the_first_time_they_are_listed(client, world, engine):
-    assert rows(engine, world) == []
+def test_default_profiles_come_with_a_new_person_and_a_page_read_writes_nothing(
+    client, world, engine
+):
+    before = [(p.id, p.name) for p in rows(engine, world)]
+    assert [name for _id, name in before] == ["Working", "In a meeting", "Lunch", "Gone home"]
     page = client.get("/profiles")
     assert page.status_code == 200
     for name in ("Working", "In a meeting", "Lunch", "Gone home"):
         assert name in page.text
     client.get("/profiles")
     found = rows(engine, world)
+    assert [(p.id, p.name) for p in found] == before
     assert [(p.name, p.status, p.minutes) for p in found] == [
         ("Working", "available", None),
         ("In a meeting", "busy", None),

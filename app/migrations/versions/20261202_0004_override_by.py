@@ -1,4 +1,5 @@
-"""who set a team's override, and when (shown to its members)
+"""who set a team's override, and when (shown to its members); default profiles for everyone
+who has none (they are now made when a person is added, no longer when a page first lists them)
 
 Revision ID: 20261202_0004
 Revises: 20261201_0003
@@ -23,6 +24,31 @@ def upgrade() -> None:
         batch_op.add_column(sa.Column("override_by", sa.String(length=120), nullable=True))
         batch_op.add_column(
             sa.Column("override_at", app.models.UTCDateTime(timezone=True), nullable=True)
+        )
+    _default_profiles()
+
+
+def _default_profiles() -> None:
+    """Everyone without profiles gets the defaults (a page read used to make them)."""
+    from app.domain.presence import DEFAULT_PROFILES
+
+    conn = op.get_bind()
+    bare = conn.execute(
+        sa.text("SELECT id FROM rep WHERE id NOT IN (SELECT DISTINCT rep_id FROM profile)")
+    ).scalars()
+    rows = [
+        {"id": app.models.new_id(), "rep_id": rep_id, "name": d.name, "status": d.status.value,
+         "minutes": d.minutes, "position": position}
+        for rep_id in list(bare)
+        for position, d in enumerate(DEFAULT_PROFILES)
+    ]  # fmt: skip
+    if rows:
+        conn.execute(
+            sa.text(
+                "INSERT INTO profile (id, rep_id, name, status, minutes, position)"
+                " VALUES (:id, :rep_id, :name, :status, :minutes, :position)"
+            ),
+            rows,
         )
 
 
