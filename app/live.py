@@ -8,6 +8,7 @@ LISTEN/NOTIFY or Redis).
 """
 
 import asyncio
+import logging
 from collections.abc import AsyncGenerator, AsyncIterator, Callable, Iterable, Iterator
 from contextlib import asynccontextmanager, contextmanager, suppress
 from datetime import datetime
@@ -28,9 +29,11 @@ from app.models import Rep, Team
 from app.settings import Settings
 
 PING_SECONDS = 25  # a comment this often keeps proxies from closing a quiet stream
+RETRY = 30  # seconds between tries to read the running timers while the database cannot answer
 LATE = 0.05  # seconds after an `until` the timer fires, so a read at that instant sees it ended
 
 Pick = Callable[[feed.Change], Iterable[str]]
+logger = logging.getLogger("ondeck.live")
 
 
 class Timers:
@@ -79,15 +82,30 @@ async def start(app: Any) -> None:
             loop.call_soon_threadsafe(send, company_id, data)
 
     feed.attach(app.state.engine, publisher)
-    for company_id, kind, ident, at in await anyio.to_thread.run_sync(
-        _ending, app.state.engine, clock.now()
-    ):
-        timers.schedule(company_id, kind, ident, at)
+    app.state.arming = asyncio.create_task(_arm(app.state.engine, timers, clock))
+
+
+async def _arm(engine: Any, timers: Timers, clock: Any) -> None:
+    """Timers for every status and override that already runs; while the database cannot be
+    read (down, or not migrated yet) the app still starts and tries again every half minute."""
+    while True:
+        try:
+            ending = await anyio.to_thread.run_sync(_ending, engine, clock.now())
+        except Exception:  # noqa: BLE001 - any database error: try again later
+            logger.warning("live: cannot read timed statuses yet; retrying in %s s", RETRY)
+            await asyncio.sleep(RETRY)
+            continue
+        for company_id, kind, ident, at in ending:
+            timers.schedule(company_id, kind, ident, at)
+        return
 
 
 async def stop(app: Any) -> None:
     """Shutdown: stop publishing and drop the timers."""
     feed.detach(app.state.engine)
+    arming: asyncio.Task[None] | None = getattr(app.state, "arming", None)
+    if arming is not None:
+        arming.cancel()
     timers: Timers | None = getattr(app.state, "timers", None)
     if timers is not None:
         timers.cancel_all()

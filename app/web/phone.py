@@ -151,7 +151,7 @@ class PhoneController(Controller):
             return _render(request, db, company, user, clock)
         return Redirect("/", status_code=303)
 
-    @web_get("/parts/{part:str}")
+    @web_get("/parts/{part_name:str}")
     def part(
         self,
         request: Request[Any, Any, Any],
@@ -159,12 +159,12 @@ class PhoneController(Controller):
         company: Company,
         user: Rep,
         clock: Clock,
-        part: str,
+        part_name: str,
     ) -> Template:
         """One live part of the Phone tab, refetched when the change feed says it changed."""
-        if part not in PARTS:
+        if part_name not in PARTS:
             raise NotFound("No such part of the Phone tab.")
-        return _render(request, db, company, user, clock, name=PARTS[part])
+        return _render(request, db, company, user, clock, name=PARTS[part_name])
 
     @get("/events", include_in_schema=False)
     async def events(

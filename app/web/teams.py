@@ -161,14 +161,14 @@ class TeamsController(Controller):
             return page(c.request, "teams/_now.html", **ctx)
         return page(c.request, "teams/team.html", **ctx)
 
-    @web_get("/teams/{slug:str}/parts/{part:str}")
-    def part(self, c: Ctx, slug: str, part: str) -> Template:
+    @web_get("/teams/{slug:str}/parts/{section:str}")
+    def part(self, c: Ctx, slug: str, section: str) -> Template:
         """One live part of the team page (its state now, its members), refetched on changes."""
-        if part not in LIVE_PARTS:
+        if section not in LIVE_PARTS:
             raise NotFound("No such part of the team page.")
         team = self._team(c, slug)
         ctx = {**base(c, "teams"), **_team_context(c, team)}
-        return page(c.request, LIVE_PARTS[part], **ctx)
+        return page(c.request, LIVE_PARTS[section], **ctx)
 
     @get("/teams/{slug:str}/events", include_in_schema=False)
     async def events(self, c: Ctx, slug: str, channels: ChannelsPlugin) -> ServerSentEvent:

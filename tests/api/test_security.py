@@ -168,6 +168,8 @@ def make_scene(engine: Engine) -> Scene:
         "file_path": "css/app.css",
         "path": "openapi.json",
         "part": "in_office",
+        "part_name": "status",
+        "section": "now",
         "team_id": team.id,
         "token_id": token.id,
     }

@@ -415,7 +415,8 @@ def test_override_shows_the_state_and_when_it_ends_then_back_to_schedule(client,
     r = post(client, "/teams/sales/override", {"state": "lunch"})
     assert r.status_code == 303 and r.headers["location"] == "/teams/sales#now"
     now = section(client.get("/teams/sales").text, "now")
-    assert "Sales is at lunch Override until 17:00, set by Morgan; the schedule says in office." in now
+    said = "Sales is at lunch Override until 17:00, set by Morgan; the schedule says in office."
+    assert said in now
     assert "Back to schedule" in now
     r = post(client, "/teams/sales/override", {"state": "vacation"}, headers=HX)
     assert r.status_code == 200 and r.text.lstrip().startswith('<section id="now"')
