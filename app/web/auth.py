@@ -13,7 +13,7 @@ from app.models import Rep
 from app.services import accounts
 from app.services.errors import Invalid, NotFound, Throttled, WrongSecret
 from app.sessions import start_session
-from app.web.common import SIGNED_IN, page, web_get, web_post
+from app.web.common import SIGNED_IN, page, signed_in, web_get, web_post
 
 Form = Annotated[dict[str, str], Body(media_type=RequestEncodingType.URL_ENCODED)]
 
@@ -27,8 +27,12 @@ def _safe_next(target: str | None) -> str:
 
 class AuthController(Controller):
     @web_get("/signin")
-    def signin_form(self, request: Request[Any, Any, Any], next: str | None = None) -> Template:
-        """The sign-in form."""
+    def signin_form(
+        self, request: Request[Any, Any, Any], next: str | None = None
+    ) -> Template | Redirect:
+        """The sign-in form; someone already signed in goes on where they were headed."""
+        if request.session and signed_in(request) is not None:
+            return Redirect(_safe_next(next) or "/", status_code=303)
         return page(request, "auth/signin.html", next=_safe_next(next), email="", error=None)
 
     @web_post("/signin")

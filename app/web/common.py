@@ -20,17 +20,28 @@ web_get = partial(get, sync_to_thread=True, include_in_schema=False)
 web_post = partial(post, sync_to_thread=True, include_in_schema=False)
 
 
-def provide_user(request: Request[Any, Any, Any], db: Session) -> Rep:
-    """The signed-in, active person (and their company), else a redirect to sign-in."""
+def signed_in(request: Request[Any, Any, Any]) -> tuple[Rep, Company] | None:
+    """The person whose session this is and their company, while that session still counts
+    (not deactivated, no new password or "sign out everywhere" since it began)."""
     data = request.session or {}
     rep_id = data.get("rep_id")
     with reader(request) as rs:
         rep = rs.get(Rep, rep_id) if rep_id else None
         company = rs.get(Company, rep.company_id) if rep is not None else None
     if rep is None or not rep.active or company is None:
-        raise NotAuthorizedException("Please sign in.")
+        return None
     if not accounts.session_is_current(data, rep):  # ended: deactivated, new password, ...
+        return None
+    return rep, company
+
+
+def provide_user(request: Request[Any, Any, Any], db: Session) -> Rep:
+    """The signed-in, active person (and their company), else a redirect to sign-in."""
+    found = signed_in(request)
+    if found is None:
         raise NotAuthorizedException("Please sign in.")
+    rep, company = found
+    data = request.session or {}
     if not csrf_is_bound(request):
         if data.get(CSRF):
             raise PermissionDeniedException("CSRF token verification failed")

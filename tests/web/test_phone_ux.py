@@ -143,3 +143,16 @@ def test_a_members_vacation_says_what_it_does_and_teammates_see_who_set_it(clien
     assert "Set to Vacation by Dana at 11:00" in mine  # 15:00 UTC in New York
     r = client.get("/api/v1/teams/sales/state", headers=world.admin())
     assert r.json()["override"] == "vacation"
+
+
+def test_signin_while_signed_in_goes_to_the_phone_tab_and_an_ended_session_signs_in(
+    client, world, engine
+):
+    assert client.get("/signin").status_code == 200
+    assert sign_in(client, "dana@acme.test").status_code == 303
+    r = client.get("/signin", follow_redirects=False)
+    assert r.status_code == 303 and r.headers["location"] == "/"
+    r = client.get("/signin?next=/schedule", follow_redirects=False)
+    assert r.headers["location"] == "/schedule"
+    assert post(client, "/signout/everywhere").status_code == 303  # every session ends
+    assert client.get("/signin", follow_redirects=False).status_code == 200  # no loop
