@@ -27,6 +27,16 @@ class Settings:
     base_url: str = "http://127.0.0.1:8000"
     # reverse proxies whose X-Forwarded-For/-Proto are believed (addresses or CIDRs; none)
     trusted_proxies: tuple[str, ...] = ()
+    # webhook receivers may resolve to loopback/private/link-local addresses (None: outside
+    # production only; ONDECK_WEBHOOK_ALLOW_PRIVATE=1 or 0 decides)
+    webhook_allow_private: bool | None = None
+
+    @property
+    def private_webhooks(self) -> bool:
+        """Whether webhook URLs may point at loopback, private or link-local addresses."""
+        if self.webhook_allow_private is None:
+            return not self.production
+        return self.webhook_allow_private
 
     @property
     def production(self) -> bool:
@@ -50,7 +60,19 @@ class Settings:
             busy_alert_minutes=int(env.get("ONDECK_BUSY_ALERT_MINUTES", "90")),
             base_url=env.get("ONDECK_BASE_URL", "http://127.0.0.1:8000").rstrip("/"),
             trusted_proxies=trusted_proxies(env.get("ONDECK_TRUSTED_PROXIES", "")),
+            webhook_allow_private=_flag(env.get("ONDECK_WEBHOOK_ALLOW_PRIVATE")),
         )
+
+
+def _flag(text: str | None) -> bool | None:
+    """An on/off variable: 1/true/yes or 0/false/no; unset or empty is None."""
+    if not text:
+        return None
+    if text.strip().lower() in ("1", "true", "yes", "on"):
+        return True
+    if text.strip().lower() in ("0", "false", "no", "off"):
+        return False
+    raise UnsafeSettings(f"expected 1 or 0, got {text!r}")
 
 
 def trusted_proxies(text: str) -> tuple[str, ...]:
