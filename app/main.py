@@ -31,6 +31,7 @@ from app.errors import EXCEPTION_HANDLERS
 from app.screen import screen
 from app.sessions import RotatingSessionConfig
 from app.settings import Settings
+from app.web import words
 from app.web.headers import head_as_get, security_headers
 
 API_VERSION = "1.0.0"
@@ -88,7 +89,9 @@ def create_app(settings: Settings | None = None, *, clock: Clock | None = None) 
         middleware=[end_abandoned_units, session_config.middleware],
         csrf_config=csrf,
         plugins=[HTMXPlugin(), make_channels(settings)],
-        template_config=TemplateConfig(directory=TEMPLATES, engine=JinjaTemplateEngine),
+        template_config=TemplateConfig(
+            directory=TEMPLATES, engine=JinjaTemplateEngine, engine_callback=words.register
+        ),
         openapi_config=_openapi(),
         exception_handlers=EXCEPTION_HANDLERS,
         before_request=screen,

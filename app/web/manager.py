@@ -15,7 +15,7 @@ from app.domain import hours as h
 from app.domain import inputs
 from app.models import Company, Rep
 from app.services import board as board_service
-from app.services import charts, phone, reps, teams
+from app.services import charts, reps, teams
 from app.services.errors import Invalid
 from app.settings import Settings
 from app.web.common import MANAGER, SIGNED_IN, page, web_get, web_post
@@ -91,8 +91,6 @@ class ManagerController(Controller):
             company=company,
             is_manager=user.role == "manager",
             active_tab="team" if user.role == "manager" else "phone",
-            local=phone.local,
-            labels=phone.LABELS,
         )
 
     @get("/team/events", include_in_schema=False)
@@ -221,7 +219,5 @@ def _rep_page(
         errors=errors or {},
         form=form or {},
         untils=UNTILS,
-        labels=phone.LABELS,
-        local=phone.local,
         active_tab="team",
     )

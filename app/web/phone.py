@@ -55,7 +55,6 @@ def _render(
         user=user,
         company=company,
         now=now,
-        labels=phone.LABELS,
         cycle=p.CYCLE,
         next_status=p.next_in_cycle(v.presence.status),
         seen=shown(v.presence),
@@ -63,7 +62,6 @@ def _render(
         form=form or {},
         errors=errors or {},
         active_tab="phone",
-        local=phone.local,
     )
 
 
@@ -247,9 +245,7 @@ def _after(
             request,
             "phone/_teams.html",
             v=v,
-            labels=phone.LABELS,
             now=clock.now(),
-            local=phone.local,
             errors={},
             notice=notice,
         )

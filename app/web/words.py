@@ -1,0 +1,19 @@
+"""Wording helpers every template uses, registered once as Jinja filters in create_app."""
+
+from typing import Any
+
+from app.services.phone import LABELS, local
+
+
+def status_label(status: Any) -> str:
+    """A status as people read it: "available" → "Available"."""
+    return LABELS.get(getattr(status, "value", status), str(status))
+
+
+# local_time(t, tz, now): '17:00' today, 'Thu 09:00' this week, else 'Mon 3 Mar 09:00'
+FILTERS = {"status_label": status_label, "local_time": local}
+
+
+def register(engine: Any) -> None:
+    """Add the filters to Litestar's Jinja engine."""
+    engine.engine.filters.update(FILTERS)
