@@ -170,9 +170,10 @@ class TeamsController(Controller):
         ctx = {**base(c, "teams"), **_team_context(c, team)}
         return page(c.request, LIVE_PARTS[section], **ctx)
 
-    @get("/teams/{slug:str}/events", include_in_schema=False)
-    async def events(self, c: Ctx, slug: str, channels: ChannelsPlugin) -> ServerSentEvent:
+    @get("/teams/{slug:str}/events", include_in_schema=False, sync_to_thread=True)
+    def events(self, c: Ctx, slug: str, channels: ChannelsPlugin) -> ServerSentEvent:
         """Server-sent events: the team's state, preview and members move with every change."""
+        self._team(c, slug)  # another company's team is not found
         stream = live.live_events(channels, company_channel(c.company.id), _team_events)
         return ServerSentEvent(stream, headers={"Cache-Control": "no-cache, no-transform"})
 
