@@ -14,7 +14,8 @@ from app.api.schemas import AssignmentIn, AssignmentOut, AssignmentPreview, Kind
 from app.clock import Clock
 from app.domain import inputs
 from app.models import Company
-from app.services import assigner, assignment_log
+from app.services import assigner
+from app.views import log as assignment_log
 
 KEY_HEADER = Parameter(
     header="Idempotency-Key",

@@ -5,9 +5,9 @@ from litestar.response import Template
 
 from app.domain import hours as h
 from app.domain import inputs
-from app.services import assignment_log
-from app.services import team_views as tv
 from app.services.errors import Invalid
+from app.views import log as assignment_log
+from app.views import team as tv
 from app.web.common import page, web_get
 from app.web.schedule import Ctx
 from app.web.schedule_settings import MANAGER_CTX

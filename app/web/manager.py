@@ -14,10 +14,11 @@ from app.clock import Clock
 from app.domain import hours as h
 from app.domain import inputs
 from app.models import Company, Rep
-from app.services import board as board_service
-from app.services import charts, reps, teams
+from app.services import reps, teams
 from app.services.errors import Invalid
 from app.settings import Settings
+from app.views import board as board_service
+from app.views import charts
 from app.web.common import MANAGER, SIGNED_IN, page, web_get, web_post
 from app.web.phone import Form
 

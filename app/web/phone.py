@@ -14,10 +14,11 @@ from app.channels import company_channel
 from app.clock import Clock
 from app.domain import presence as p
 from app.models import Company, Rep
-from app.services import phone, team_state, teams
 from app.services import presence as presence_service
-from app.services import team_views as tv
+from app.services import team_state, teams
 from app.services.errors import Invalid, NotFound
+from app.views import phone
+from app.views import team as tv
 from app.web.common import SIGNED_IN, page, web_get, web_post
 
 Form = Annotated[dict[str, str], Body(media_type=RequestEncodingType.URL_ENCODED)]

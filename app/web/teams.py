@@ -10,8 +10,8 @@ from app import feed, live
 from app.channels import company_channel
 from app.models import Team
 from app.services import reps, schedule, team_calendar, team_state, teams
-from app.services import team_views as tv
 from app.services.errors import Invalid, NotFound, Refused
+from app.views import team as tv
 from app.web.common import page, web_get, web_post
 from app.web.schedule import Ctx, HoursView, edit_hours, hours_view
 from app.web.schedule_forms import MultiForm, hours_errors, one, rows_from_form, rows_from_hours

@@ -2,7 +2,7 @@
 
 from typing import Any
 
-from app.services.phone import LABELS, local
+from app.views.phone import LABELS, local
 
 
 def status_label(status: Any) -> str:

@@ -481,7 +481,7 @@ def test_team_availability_agrees_with_each_reps_own_availability(client, engine
 
 
 def test_the_log_in_words_says_who_and_who_was_skipped(client, engine):
-    from app.services import assignment_log
+    from app.views import log as assignment_log
 
     w, (ann, bob, cy) = team_of(engine, ["Ann", "Bob", "Cy"])
     set_status(w, ann, "busy")
@@ -498,7 +498,7 @@ def test_the_log_in_words_says_who_and_who_was_skipped(client, engine):
 
 
 def test_the_log_in_words_names_the_team_state_and_the_way_work_went(client, engine):
-    from app.services import assignment_log
+    from app.views import log as assignment_log
 
     w, _ = team_of(engine, ["Ann"], destinations={"lunch": NUMBER})
     client.put("/api/v1/teams/sales/override", headers=w.admin(), json={"state": "lunch"})
@@ -506,7 +506,7 @@ def test_the_log_in_words_names_the_team_state_and_the_way_work_went(client, eng
 
 
 def test_the_log_filters_by_company_local_day(client, engine, clock):
-    from app.services import assignment_log
+    from app.views import log as assignment_log
 
     w, _ = team_of(engine, ["Ann"])
     hook(client, w, external_id="monday")
@@ -520,7 +520,7 @@ def test_the_log_filters_by_company_local_day(client, engine, clock):
 
 
 def test_a_reps_recent_assignments_are_newest_first(client, engine):
-    from app.services import assignment_log
+    from app.views import log as assignment_log
 
     w, (ann, bob) = team_of(engine, ["Ann", "Bob"])
     for i in range(4):
@@ -531,7 +531,7 @@ def test_a_reps_recent_assignments_are_newest_first(client, engine):
 
 
 def test_a_reps_place_in_line_counts_from_the_next_assignee(client, engine, clock):
-    from app.services import assignment_log
+    from app.views import log as assignment_log
 
     w, (ann, bob, cy) = team_of(engine, ["Ann", "Bob", "Cy"])
     hook(client, w, kind="lead")  # Ann had the last lead: Bob is next, then Cy, then Ann
@@ -553,7 +553,7 @@ def test_a_reps_place_in_line_counts_from_the_next_assignee(client, engine, cloc
 
 
 def test_a_rep_out_of_line_is_told_why(client, engine, clock):
-    from app.services import assignment_log
+    from app.views import log as assignment_log
 
     w, (ann,) = team_of(engine, ["Ann"])
     set_status(w, ann, "busy")

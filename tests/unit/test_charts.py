@@ -5,7 +5,7 @@ from zoneinfo import ZoneInfo
 
 from app.domain import hours as h
 from app.domain import routing as r
-from app.services import charts
+from app.views import charts
 
 NY = ZoneInfo("America/New_York")
 MON = date(2026, 3, 9)

@@ -12,8 +12,10 @@ from app.domain import hours as h
 from app.domain import inputs
 from app.domain import routing as r
 from app.models import Assignment, Company, Rep, Team
-from app.services import assigner, assignment_log, phone, reps, roster, team_state, teams
+from app.services import assigner, reps, roster, team_state, teams
 from app.services.errors import Invalid
+from app.views import log as assignment_log
+from app.views import phone
 
 STATE_LABELS = {"in_office": "In office", "lunch": "Lunch", "away": "Away", "vacation": "Vacation"}
 STATE_PHRASES = {

@@ -11,10 +11,12 @@ from app.domain import inputs
 from app.domain import presence as p
 from app.domain import routing as r
 from app.models import Company, Rep, Team, TeamMember
-from app.services import assignment_log, profiles, team_state, team_views, teams
 from app.services import availability as avail
 from app.services import presence as presence_service
+from app.services import profiles, team_state, teams
 from app.services.errors import Invalid
+from app.views import log as assignment_log
+from app.views import team as team_views
 
 LABELS = {"available": "Available", "away": "Away", "busy": "Busy", "offline": "Offline"}
 PRESETS = {"1h": 60, "2h": 120, "4h": 240, "8h": 480}

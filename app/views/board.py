@@ -11,12 +11,13 @@ from app.domain import hours as h
 from app.domain import presence as p
 from app.domain import routing as r
 from app.models import Company, Profile, Rep
-from app.services import assigner, phone, reps, roster, team_state, teams
+from app.services import assigner, reps, roster, team_state, teams
 from app.services import availability as avail
 from app.services import presence as presence_service
-from app.services.assignment_log import TEAM_WORDS
 from app.services.errors import Invalid
 from app.services.profiles import as_domain
+from app.views import phone
+from app.views.log import TEAM_WORDS
 
 LABELS = phone.LABELS
 MAX_REASON = 200  # the status event's note column
