@@ -1,6 +1,6 @@
 """What the Phone tab shows a rep: their status, what routing sees, and their teammates."""
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -49,11 +49,14 @@ class PhoneView:
     presence: p.EffectivePresence
     availability: h.Availability
     where: str
-    mates: list[Mate]
     tz: ZoneInfo
-    teams: list[MyTeam]
-    recent: list[tuple[dict[str, object], str, str]]
-    profiles: profiles.Panel
+    mates: list[Mate] = field(default_factory=list)
+    teams: list[MyTeam] = field(default_factory=list)
+    recent: list[tuple[dict[str, object], str, str]] = field(default_factory=list)
+    profiles: "profiles.Panel | None" = None
+
+
+PARTS = frozenset({"status", "teams", "mates", "profiles"})
 
 
 def local(t: datetime | None, tz: ZoneInfo, now: datetime) -> str:
@@ -122,22 +125,29 @@ def recent(
     ]
 
 
-def view(session: Session, company: Company, me: Rep, now: datetime) -> PhoneView:
-    """Build the Phone tab for `me` at `now`."""
+def view(
+    session: Session, company: Company, me: Rep, now: datetime, parts: frozenset[str] = PARTS
+) -> PhoneView:
+    """Build the Phone tab for `me` at `now`: the status card always, the other `parts` (teams,
+    mates, profiles) when asked (a tap answers the card; the rest follows the change feed)."""
     tz = h.zone(me.timezone)
     a = avail.rep_availability(session, company, me, now)
-    mates = [Mate(m, presence_service.read(m, now)) for m in teammates(session, me)]
-    mine = my_teams(session, company, me, now)
+    mates = (
+        [Mate(m, presence_service.read(m, now)) for m in teammates(session, me)]
+        if "mates" in parts
+        else []
+    )
+    mine = my_teams(session, company, me, now) if "teams" in parts else []
     return PhoneView(
         me,
         presence_service.read(me, now),
         a,
         where_sentence(a, tz, now),
-        mates,
         tz,
+        mates,
         mine,
-        recent(session, me, tz, now, {t.team.slug: t.team.name for t in mine}),
-        profiles.panel(session, me, now),
+        recent(session, me, tz, now, {t.team.slug: t.team.name for t in mine}) if mine else [],
+        profiles.panel(session, me, now) if "profiles" in parts else None,
     )
 
 

@@ -29,6 +29,13 @@ PARTS = {
     "teams": "phone/_teams.html",
     "mates": "phone/_mates.html",
 }
+NEEDS = {  # which parts of the Phone view each template shows
+    "phone/index.html": phone.PARTS,
+    "phone/_status.html": frozenset({"status"}),
+    "phone/_now.html": frozenset({"status"}),
+    "phone/_teams.html": frozenset({"teams"}),
+    "phone/_mates.html": frozenset({"mates"}),
+}
 
 
 def _render(
@@ -45,9 +52,9 @@ def _render(
 ) -> Template:
     """The whole tab, or for htmx the status card (or the part `name`)."""
     now = clock.now()
-    v = phone.view(db, company, user, now)
     if name is None:
         name = "phone/_status.html" if request.headers.get("hx-request") else "phone/index.html"
+    v = phone.view(db, company, user, now, NEEDS[name])
     return page(
         request,
         name,
@@ -241,7 +248,7 @@ def _after(
     """After a change: the teams card for htmx, else back to the Phone tab."""
     if request.headers.get("hx-request"):
         db.flush()
-        v = phone.view(db, company, user, clock.now())
+        v = phone.view(db, company, user, clock.now(), NEEDS["phone/_teams.html"])
         return page(
             request,
             "phone/_teams.html",
