@@ -46,7 +46,7 @@ _REP = {
     PRESENCE: {"status", "note", "until", "then_status", "locked_reason", "status_changed_at"},
     PROFILES: {"profile_id"},
     HOURS: {"hours", "timezone"},
-    PEOPLE: {"name", "email", "phone", "role", "active"},
+    PEOPLE: {"name", "email", "phone", "role", "active", "external_ids"},
 }
 _TEAM = {
     TEAM: {"name", "slug", "schedule", "dest_lunch", "dest_away", "dest_vacation", "ring"},

@@ -79,6 +79,9 @@ class Rep(SQLModel, table=True):
     locked_reason: str | None = Field(default=None, max_length=80)
     status_changed_at: datetime | None = utc_field(default=None)
     profile_id: str | None = Field(default=None, max_length=32)
+    # ids in other systems ({"hubspot": "123", "pbx": "PJSIP/1001"}); unique per company and
+    # system among active people through RepExternalId
+    external_ids: dict[str, str] | None = json_field(default=None)
     created_at: datetime = utc_field()
 
 
@@ -230,3 +233,15 @@ class Throttle(SQLModel, table=True):
     failures: int = 0
     window_start: datetime = utc_field()
     locked_until: datetime | None = utc_field(default=None)
+
+
+class RepExternalId(SQLModel, table=True):
+    """One active person's id in another system: the index that keeps each id unique per company
+    and system and finds its person (Rep.external_ids is what the person reads back)."""
+
+    __tablename__ = "rep_external_id"
+    __table_args__ = (UniqueConstraint("company_id", "system", "value"),)
+    rep_id: str = Field(foreign_key="rep.id", primary_key=True)
+    system: str = Field(primary_key=True, max_length=32)
+    company_id: str = Field(foreign_key="company.id")
+    value: str = Field(max_length=64)

@@ -11,7 +11,7 @@ from app.api.schemas import LockIn, RepCreate, RepCreated, RepOut, RepPatch, Sta
 from app.clock import Clock
 from app.domain import inputs
 from app.models import Company
-from app.services import accounts, reps
+from app.services import accounts, external_ids, reps
 from app.services import presence as presence_service
 from app.settings import Settings
 
@@ -26,16 +26,20 @@ class RepController(Controller):
     tags = ["reps"]
     dependencies = AUTH
 
-    @api_get("/", summary="List people, or look one up by phone")
+    @api_get("/", summary="List people, or look one up by phone or by an id in another system")
     def listing(
-        self, company: Company, db: Session, clock: Clock, phone: str | None = None
+        self,
+        company: Company,
+        db: Session,
+        clock: Clock,
+        phone: str | None = None,
+        external_id: str | None = None,
     ) -> list[RepOut]:
-        """Active people by name; `?phone=+E164` finds the one with that number (404 if nobody)."""
+        """Active people by name; `?phone=+E164` finds the one with that number and
+        `?external_id=system:id` the one with that id in another system (404 if nobody)."""
         now = clock.now()
-        return [
-            msgspec.convert(reps.as_json(r, company, now), RepOut)
-            for r in reps.listing(db, company, phone=phone)
-        ]
+        found = reps.listing(db, company, phone=phone, external_id=external_id)
+        return [msgspec.convert(reps.as_json(r, company, now), RepOut) for r in found]
 
     @api_post("/", dependencies=ADMIN, summary="Add a rep or manager (admin)")
     def create(
@@ -49,7 +53,11 @@ class RepController(Controller):
     ) -> RepCreated:
         """Add a person; answers their one-time invitation link (valid 7 days)."""
         now = clock.now()
-        new = accounts.add_person(db, company, now=now, **msgspec.structs.asdict(data))
+        fields = msgspec.structs.asdict(data)
+        ids = fields.pop("external_ids")
+        new = accounts.add_person(db, company, now=now, **fields)
+        if ids:
+            external_ids.set_ids(db, new.rep, ids)
         body = reps.as_json(new.rep, company, now)
         body["invite_url"] = accounts.invite_url(settings.base_url, new.invite_token)
         return msgspec.convert(body, RepCreated)
@@ -65,7 +73,7 @@ class RepController(Controller):
     def change(
         self, company: Company, db: Session, clock: Clock, rep_id: str, data: RepPatch, admin: Any
     ) -> RepOut:
-        """Change name, email, phone, time zone, role or personal hours."""
+        """Change name, email, phone, time zone, role, personal hours or ids in other systems."""
         rep = reps.update(
             db, company, reps.get(db, company, rep_id, active_only=True), _changes(data)
         )

@@ -28,6 +28,14 @@ Hours = Annotated[
 ]
 Aware = Annotated[datetime, Meta(tz=True, description="ISO 8601 with an offset")]
 Name = Annotated[str, Meta(min_length=1, max_length=120)]
+ExternalIds = Annotated[
+    dict[str, str],
+    Meta(
+        description="System name ([a-z][a-z0-9_]{0,31}) to that system's id for the person "
+        "(1-64 printable characters); unique per company and system",
+        examples=[{"hubspot": "123", "pbx": "PJSIP/1001"}],
+    ),
+]
 
 
 class Problem(Struct, kw_only=True):
@@ -67,6 +75,7 @@ class RepCreate(Struct, kw_only=True, forbid_unknown_fields=True):
     timezone: str | None = None
     role: Role = "rep"
     hours: Hours | None = None
+    external_ids: ExternalIds | None = None
 
 
 class RepPatch(Struct, kw_only=True, forbid_unknown_fields=True):
@@ -76,6 +85,7 @@ class RepPatch(Struct, kw_only=True, forbid_unknown_fields=True):
     timezone: str | UnsetType = UNSET
     role: Role | UnsetType = UNSET
     hours: Hours | None | UnsetType = UNSET
+    external_ids: ExternalIds | UnsetType = UNSET
 
 
 class RepOut(Struct, kw_only=True):
@@ -86,6 +96,7 @@ class RepOut(Struct, kw_only=True):
     timezone: str
     role: Role
     hours: Hours | None
+    external_ids: ExternalIds
     active: bool
     status: StatusName
     effective_status: StatusName
@@ -300,6 +311,14 @@ class AssignmentPreview(Struct, kw_only=True):
     routed_via: list[str]
     trace: list[TraceLine]
     at: datetime
+    assignee_id: str | None = None
+    assignee_name: str | None = None
+    assignee_email: str | None = None
+    assignee_phone: str | None = None
+    assignee_external_ids: Annotated[
+        dict[str, str],
+        Meta(description="The assignee's ids in other systems ({} when none), e.g. hubspot"),
+    ] = msgspec.field(default_factory=dict)
 
 
 class AssignmentOut(Struct, kw_only=True):
@@ -316,3 +335,11 @@ class AssignmentOut(Struct, kw_only=True):
     routed_via: list[str]
     trace: list[TraceLine]
     created_at: datetime
+    assignee_id: str | None = None
+    assignee_name: str | None = None
+    assignee_email: str | None = None
+    assignee_phone: str | None = None
+    assignee_external_ids: Annotated[
+        dict[str, str],
+        Meta(description="The assignee's ids in other systems ({} when none), e.g. hubspot"),
+    ] = msgspec.field(default_factory=dict)

@@ -7,7 +7,7 @@ from sqlmodel import Session, col, select
 
 from app.domain import hours as h
 from app.models import Company, Rep
-from app.services import accounts
+from app.services import accounts, external_ids
 from app.services import presence as presence_service
 from app.services.errors import Invalid, NotFound, Refused
 
@@ -20,9 +20,18 @@ def get(session: Session, company: Company, rep_id: str, *, active_only: bool = 
     return rep
 
 
-def listing(session: Session, company: Company, *, phone: str | None = None) -> list[Rep]:
+def listing(
+    session: Session,
+    company: Company,
+    *,
+    phone: str | None = None,
+    external_id: str | None = None,
+) -> list[Rep]:
     """Active people of the company by name; `phone` looks one up by E.164 number (a caller
-    number that belongs to nobody is NotFound, so a phone system can tell it apart at once)."""
+    number that belongs to nobody is NotFound, so a phone system can tell it apart at once);
+    `external_id` = `system:id` looks one up by their id in another system."""
+    if external_id is not None:
+        return [external_ids.find(session, company.id, external_id)]
     q = select(Rep).where(Rep.company_id == company.id, col(Rep.active).is_(True))
     if phone is None:
         return list(session.exec(q.order_by(Rep.name)))
@@ -57,6 +66,7 @@ def as_json(rep: Rep, company: Company, now: datetime) -> dict[str, Any]:
         "timezone": rep.timezone,
         "role": rep.role,
         "hours": rep.hours,
+        "external_ids": external_ids.of(rep),
         "active": rep.active,
         "status": eff.status.value,
         "effective_status": eff.effective_status.value,
@@ -86,6 +96,8 @@ def update(session: Session, company: Company, rep: Rep, changes: dict[str, Any]
     for key, value in values.items():
         setattr(rep, key, value)
     session.add(rep)
+    if "external_ids" in changes:
+        external_ids.set_ids(session, rep, changes["external_ids"])
     return rep
 
 
@@ -113,6 +125,10 @@ def reactivate(session: Session, company: Company, rep: Rep) -> None:
         except Invalid as exc:
             raise Refused(f"{exc.message} Change their number first.") from None
     rep.active = True
+    try:
+        external_ids.reactivated(session, rep)
+    except Refused as exc:
+        raise Refused(f"{exc} Change their ids first.") from None
     accounts.end_sessions(session, rep)  # a cookie kept from before must not come back to life
 
 
@@ -122,4 +138,5 @@ def deactivate(session: Session, rep: Rep, *, by: Rep | None = None) -> None:
         raise Refused("You can't deactivate yourself; ask another manager.")
     rep.active = False
     rep.password_hash = None
+    external_ids.deactivated(session, rep)
     accounts.end_sessions(session, rep)

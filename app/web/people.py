@@ -6,13 +6,14 @@ from typing import Any
 from litestar import Controller
 from litestar.response import Redirect, Template
 
+from app.domain import external_ids as xid
 from app.models import Rep
-from app.services import accounts, reps, schedule
+from app.services import accounts, external_ids, reps, schedule
 from app.services.errors import Invalid, Refused
 from app.web.common import page, web_get, web_post
 from app.web.once import done, settings_page, take_once
 from app.web.schedule import Ctx
-from app.web.schedule_forms import MultiForm, one
+from app.web.schedule_forms import MultiForm, one, values
 from app.web.schedule_settings import MANAGER_CTX
 
 ONCE = "once:people"
@@ -33,6 +34,13 @@ class PeopleView:
     link: dict[str, Any] | None = None  # {rep_id, name, url, new}: an invitation, shown once
     problem: dict[str, str] | None = None  # {rep_id, message}: shown beside that person
     notice: str | None = None
+    # {rep_id: rows} refused, shown again as typed
+    ids_typed: dict[str, list[tuple[str, str]]] = field(default_factory=dict)
+
+    def ids_rows(self, person: Rep) -> list[tuple[str, str]]:
+        """The person's ids in other systems as the form's (system, id) rows, plus a blank one."""
+        found = self.ids_typed.get(person.id, xid.rows(person.external_ids))
+        return [*found, ("", "")]
 
     @property
     def active(self) -> list[Rep]:
@@ -116,3 +124,19 @@ class PeopleController(Controller):
             return self._answer(c, 409, problem={"rep_id": rep.id, "message": str(exc)})
         notice = f"{rep.name} is deactivated: no sign-in, no leads or calls. Their history is kept."
         return done(c, ONCE, "/settings/people#people", self._answer, notice=notice)
+
+    @web_post("/{rep_id:str}/external-ids")
+    def set_external_ids(self, c: Ctx, rep_id: str, data: MultiForm) -> Template | Redirect:
+        """Save a person's ids in other systems (rows of system and id; blank rows ignored)."""
+        rep = reps.get(c.db, c.company, rep_id, active_only=True)
+        typed = list(zip(values(data, "system"), values(data, "id"), strict=False))
+        try:
+            external_ids.set_ids(c.db, rep, xid.from_rows(typed))
+        except (Invalid, Refused) as exc:
+            c.db.rollback()
+            message = exc.message if isinstance(exc, Invalid) else str(exc)
+            problem = {"rep_id": rep.id, "message": message}
+            status = 422 if isinstance(exc, Invalid) else 409
+            return self._answer(c, status, problem=problem, ids_typed={rep.id: typed})
+        notice = f"{rep.name}'s ids in other systems are saved."
+        return done(c, ONCE, f"/settings/people#person-{rep.id}", self._answer, notice=notice)

@@ -186,6 +186,8 @@ WEB_CASES = [
     ("/settings/people", "boss", "/settings/people",
      {"name": "Sam", "email": "sam@acme.test", "role": "rep", "timezone": "America/New_York"},
      {PEOPLE}),
+    ("/settings/people/{rep_id:str}/external-ids", "boss", "/settings/people/{dana}/external-ids",
+     {"system": "pbx", "id": "PJSIP/1001"}, {PEOPLE}),
     ("/settings/people/{rep_id:str}/deactivate", "boss", "/settings/people/{lee}/deactivate", {},
      {PEOPLE}),
     ("/settings/people/{rep_id:str}/reactivate", "boss", "/settings/people/{lee}/reactivate", {},
