@@ -201,3 +201,39 @@ def test_the_phone_tab_hears_changes_made_through_another_worker(browser, tmp_pa
                 context.close()
         finally:
             server.stop()
+
+
+FOCUSED = """() => {
+  const e = document.activeElement;
+  return e && (e.id || e.closest("form")?.getAttribute("action") + " " + e.value);
+}"""
+
+
+@pytest.mark.browser
+def test_keyboard_focus_stays_on_the_control_that_was_used(browser, demo_server, lee):
+    context, page = open_phone(browser, demo_server.url)
+    try:
+        page.locator("#toggle").focus()
+        page.keyboard.press("Enter")
+        label_becomes(page, "Away")
+        assert page.evaluate(FOCUSED) == "toggle"
+        working = page.locator("#profiles").get_by_role("button", name="Working")
+        action = working.locator("xpath=ancestor::form").get_attribute("action")
+        working.focus()
+        page.keyboard.press("Enter")
+        label_becomes(page, "Available")
+        page.wait_for_function(f"() => ({FOCUSED})() === {action + ' '!r}", timeout=5_000)
+    finally:
+        context.close()
+    manager = browser.new_context(viewport=PHONE, base_url=demo_server.url)
+    page = manager.new_page()
+    try:
+        sign_in(page, "manager@demo.ondeck.app")
+        page.goto("/teams/sales")
+        down = page.locator(f"#member-{lee} button[value=down]")
+        action = down.locator("xpath=ancestor::form").get_attribute("action")
+        down.focus()
+        page.keyboard.press("Enter")
+        page.wait_for_function(f"() => ({FOCUSED})() === {action + ' down'!r}", timeout=5_000)
+    finally:
+        manager.close()
