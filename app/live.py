@@ -10,6 +10,7 @@ LISTEN/NOTIFY or Redis).
 import asyncio
 import logging
 from collections.abc import AsyncGenerator, AsyncIterator, Callable, Iterable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import asynccontextmanager, contextmanager, suppress
 from datetime import datetime
 from typing import Any
@@ -137,7 +138,9 @@ def command_line(settings: Settings, engine: Any) -> Iterator[None]:
     finally:
         feed.detach(engine)
         if sent and not isinstance(backend, MemoryChannelsBackend):
-            asyncio.run(_send(backend, sent))
+            # a thread of its own: the caller may already run an event loop (tests, notebooks)
+            with ThreadPoolExecutor(1) as pool:
+                pool.submit(asyncio.run, _send(backend, sent)).result()
 
 
 async def _send(backend: ChannelsBackend, sent: list[tuple[str, bytes]]) -> None:

@@ -1,5 +1,6 @@
 """The Phone tab: the status toggle, a status menu, note and until, teammates."""
 
+from datetime import datetime
 from typing import Annotated, Any
 
 from litestar import Controller, Request, get
@@ -49,28 +50,32 @@ def _render(
     name: str | None = None,
     notice: str | None = None,
     form: dict[str, str] | None = None,
+    also: frozenset[str] = frozenset(),
 ) -> Template:
-    """The whole tab, or for htmx the status card (or the part `name`)."""
-    now = clock.now()
+    """The whole tab, or for htmx the status card (or the part `name`); `also` adds parts the
+    answer carries out of band (a tap's own screen never waits for the stream)."""
     if name is None:
         name = "phone/_status.html" if request.headers.get("hx-request") else "phone/index.html"
-    v = phone.view(db, company, user, now, NEEDS[name])
-    return page(
-        request,
-        name,
-        status_code,
-        v=v,
-        user=user,
-        company=company,
-        now=now,
-        cycle=p.CYCLE,
-        next_status=p.next_in_cycle(v.presence.status),
-        seen=shown(v.presence),
-        notice=notice,
-        form=form or {},
-        errors=errors or {},
-        active_tab="phone",
-    )
+    ctx = phone_context(db, company, user, clock.now(), NEEDS[name] | also)
+    ctx.update(notice=notice, form=form or {}, errors=errors or {}, user=user, company=company)
+    return page(request, name, status_code, active_tab="phone", **ctx)
+
+
+def phone_context(
+    db: Session, company: Company, user: Rep, now: datetime, parts: frozenset[str]
+) -> dict[str, Any]:
+    """What the Phone tab's templates read: the view with `parts`, and the toggle's promise."""
+    v = phone.view(db, company, user, now, parts)
+    return {
+        "v": v,
+        "now": now,
+        "cycle": p.CYCLE,
+        "next_status": p.next_in_cycle(v.presence.status),
+        "seen": shown(v.presence),
+        "notice": None,
+        "form": {},
+        "errors": {},
+    }
 
 
 def shown(eff: p.EffectivePresence) -> str:
@@ -153,8 +158,8 @@ class PhoneController(Controller):
             custom = data.get("until") == "custom" and exc.field == "until"
             errors = {"custom_until" if custom else exc.field: exc.message}  # beside the date
             return _render(request, db, company, user, clock, errors, 422, form=data)
-        if request.headers.get("hx-request"):
-            return _render(request, db, company, user, clock)
+        if request.headers.get("hx-request"):  # the panel too: a tap drops the chosen profile
+            return _render(request, db, company, user, clock, also=frozenset({"profiles"}))
         return Redirect("/", status_code=303)
 
     @web_get("/parts/{part_name:str}")

@@ -12,6 +12,7 @@ from app.services import profiles
 from app.services import teams as teams_service
 from app.services.errors import Invalid
 from app.web.common import SIGNED_IN, page, web_get, web_post
+from app.web.phone import phone_context
 from app.web.schedule_forms import MultiForm, one, values
 
 Req = Request[Any, Any, Any]
@@ -187,27 +188,50 @@ class ProfilesController(Controller):
 
     @web_post("/{profile_id:str}/apply")
     def apply(
-        self, request: Req, db: Session, user: Rep, clock: Clock, profile_id: str, data: MultiForm
+        self,
+        request: Req,
+        db: Session,
+        company: Company,
+        user: Rep,
+        clock: Clock,
+        profile_id: str,
+        data: MultiForm,
     ) -> Template | Redirect:
         """One tap: status, note, timer and teams from the profile."""
         profiles.apply(db, user, profile_id, clock.now())
-        return self._after(request, db, user, clock, data)
+        return self._after(request, db, company, user, clock, data)
 
     @web_post("/fix")
     def fix(
-        self, request: Req, db: Session, user: Rep, clock: Clock, data: MultiForm
+        self, request: Req, db: Session, company: Company, user: Rep, clock: Clock, data: MultiForm
     ) -> Template | Redirect:
         """The drift warning's one-tap fix: apply the chosen profile again."""
         profiles.fix(db, user, clock.now())
-        return self._after(request, db, user, clock, data)
+        return self._after(request, db, company, user, clock, data)
 
     def _after(
-        self, request: Req, db: Session, user: Rep, clock: Clock, data: dict[str, Any]
+        self,
+        request: Req,
+        db: Session,
+        company: Company,
+        user: Rep,
+        clock: Clock,
+        data: dict[str, Any],
     ) -> Template | Redirect:
-        """htmx gets the refreshed panel; a plain form goes back where it came from."""
+        """htmx gets the refreshed panel and the status card; a plain form goes back."""
         if _htmx(request):
             db.flush()
-            return _panel(request, db, user, clock)
+            panel = profiles.panel(db, user, clock.now())
+            ctx = phone_context(db, company, user, clock.now(), frozenset({"status"}))
+            return page(
+                request,
+                "phone/_profiles_answer.html",
+                profiles=panel.profiles,
+                chosen=panel.chosen,
+                drift=panel.drift,
+                on_call=panel.presence.locked,
+                **ctx,
+            )
         back = one(data, "next")
         return Redirect((back if back in BACK else "/") + _applied(back), status_code=303)
 

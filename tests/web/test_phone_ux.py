@@ -156,3 +156,17 @@ def test_signin_while_signed_in_goes_to_the_phone_tab_and_an_ended_session_signs
     assert r.headers["location"] == "/schedule"
     assert post(client, "/signout/everywhere").status_code == 303  # every session ends
     assert client.get("/signin", follow_redirects=False).status_code == 200  # no loop
+
+
+def test_a_tap_answers_what_it_changed_on_its_own_screen_without_the_stream(client, world):
+    assert sign_in(client, "dana@acme.test").status_code == 303
+    client.get("/")
+    r = post(client, "/status", {"status": "busy", "seen": "offline"}, headers=HX)
+    panel = re.search(r'<section class="card profiles" id="profiles"[^>]*>', r.text)
+    assert panel and 'hx-swap-oob="true"' in panel.group(0)  # the tap dropped the profile
+    working = re.search(r"/profiles/(\w+)/apply", client.get("/").text)
+    assert working
+    r = post(client, f"/profiles/{working.group(1)}/apply", {"next": "/"}, headers=HX)
+    card = re.search(r'<div id="presence-now"[^>]*>', r.text)
+    assert card and 'hx-swap-oob="true"' in card.group(0)
+    assert "Available" in r.text[card.start() :]
