@@ -39,7 +39,8 @@ def problem(
     headers: dict[str, str] | None = None,
 ) -> Response[Any]:
     """An RFC 9457 answer for the API, or an HTML page / sign-in redirect for browsers."""
-    if not request.url.path.startswith("/api/") and request.url.path != "/healthz":
+    machine = request.url.path.startswith(("/api/", "/integrations/"))  # CRMs, phone systems
+    if not machine and request.url.path != "/healthz":
         return _page(request, status, detail, headers)
     body: dict[str, Any] = {
         "type": "about:blank",

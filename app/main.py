@@ -36,7 +36,7 @@ from app.web.headers import head_as_get, security_headers
 
 API_VERSION = "1.0.0"
 # machine clients and static files: no browser session, no CSRF cookie
-MACHINE_PATHS = ["/api/", "/healthz", "/schema", "/static/"]
+MACHINE_PATHS = ["/api/", "/healthz", "/schema", "/static/", "^/integrations/"]
 
 
 def _session_store(settings: Settings) -> Store:

@@ -130,7 +130,11 @@ class TimeOff(SQLModel, table=True):
 
 
 class Team(SQLModel, table=True):
-    __table_args__ = (UniqueConstraint("company_id", "slug"),)
+    __table_args__ = (
+        UniqueConstraint("company_id", "slug"),
+        # the number callers key in on the presence line (2-6 digits; none is allowed many times)
+        Index("ux_team_company_extension", "company_id", "extension", unique=True),
+    )
     id: str = Field(default_factory=new_id, primary_key=True)
     company_id: str = Field(foreign_key="company.id", index=True)
     slug: str = Field(max_length=40)
@@ -146,6 +150,7 @@ class Team(SQLModel, table=True):
     override_by: str | None = Field(default=None, max_length=120)  # who set it (shown to members)
     override_at: datetime | None = utc_field(default=None)
     calendar_key_version: int = 1
+    extension: str | None = Field(default=None, max_length=6)
     created_at: datetime = utc_field()
 
 
@@ -245,3 +250,27 @@ class RepExternalId(SQLModel, table=True):
     system: str = Field(primary_key=True, max_length=32)
     company_id: str = Field(foreign_key="company.id")
     value: str = Field(max_length=64)
+
+
+class TwilioConfig(SQLModel, table=True):
+    """A company's Twilio account: the auth token (Fernet-sealed, app/vault.py) signs every
+    request Twilio sends; answer_seconds is how long each rep's phone rings."""
+
+    __tablename__ = "twilio_config"
+    company_id: str = Field(foreign_key="company.id", primary_key=True)
+    account_sid: str = Field(max_length=34)
+    auth_token_enc: str = Field(max_length=400)
+    answer_seconds: int = 20
+    updated_at: datetime = utc_field()
+
+
+class CallLock(SQLModel, table=True):
+    """The presence lock a Twilio call set on a rep ("On a call"), so that only that call's end
+    releases it."""
+
+    __tablename__ = "call_lock"
+    rep_id: str = Field(foreign_key="rep.id", primary_key=True)
+    company_id: str = Field(foreign_key="company.id")
+    call_sid: str = Field(max_length=64)
+    assignment_id: str | None = Field(default=None, max_length=32)
+    at: datetime = utc_field()

@@ -28,6 +28,13 @@ Hours = Annotated[
 ]
 Aware = Annotated[datetime, Meta(tz=True, description="ISO 8601 with an offset")]
 Name = Annotated[str, Meta(min_length=1, max_length=120)]
+Extension = Annotated[
+    str,
+    Meta(
+        pattern=r"^[0-9]{2,6}$",
+        description="The number callers key in on the presence line, unique per company",
+    ),
+]
 ExternalIds = Annotated[
     dict[str, str],
     Meta(
@@ -223,6 +230,7 @@ class TeamCreate(Struct, kw_only=True, forbid_unknown_fields=True):
     destinations: DestinationsIn | None = None
     ring: Ring = "sequence"
     pin: Pin | None = None
+    extension: Extension | None = None
 
 
 class TeamPatch(Struct, kw_only=True, forbid_unknown_fields=True):
@@ -232,6 +240,7 @@ class TeamPatch(Struct, kw_only=True, forbid_unknown_fields=True):
     destinations: DestinationsIn | UnsetType = UNSET
     ring: Ring | UnsetType = UNSET
     pin: Pin | None | UnsetType = UNSET
+    extension: Extension | None | UnsetType = UNSET
 
 
 class MemberOut(Struct, kw_only=True):
@@ -249,6 +258,7 @@ class TeamOut(Struct, kw_only=True):
     destinations: Destinations
     ring: Ring
     pin_set: bool
+    extension: str | None = None
 
 
 class TakingPartIn(Struct, kw_only=True, forbid_unknown_fields=True):

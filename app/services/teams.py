@@ -1,5 +1,6 @@
 """Teams: ordered members who take part or not, schedule, destinations, ring mode and PIN."""
 
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -120,6 +121,7 @@ def as_json(team: Team, found: list[Member]) -> dict[str, Any]:
         "destinations": destinations(team),
         "ring": team.ring,
         "pin_set": team.pin_hash is not None,
+        "extension": team.extension,
     }
 
 
@@ -135,6 +137,7 @@ def create(
     destinations: Mapping[str, object] | None = None,
     ring: object = "sequence",
     pin: object = None,
+    extension: object = None,
 ) -> Team:
     """Add a team; every field is checked before anything is stored."""
     check_slug(slug)
@@ -148,6 +151,7 @@ def create(
         **_destinations(session, company, slug, destinations or {}, {}),
         ring=_ring(ring),
         pin_hash=team_state.hash_pin(pin),
+        extension=check_extension(session, company, None, extension),
         created_at=now,
     )
     ids = _check_members(session, company, members)
@@ -169,6 +173,8 @@ def update(session: Session, company: Company, team: Team, changes: Mapping[str,
         values.update(_destinations(session, company, team.slug, given, destinations(team)))
     if "ring" in changes:
         values["ring"] = _ring(changes["ring"])
+    if "extension" in changes:
+        values["extension"] = check_extension(session, company, team, changes["extension"])
     if "pin" in changes:
         # A new PIN also ends any lock-out of the old one.
         values["pin_hash"] = team_state.hash_pin(changes["pin"])
@@ -293,3 +299,29 @@ def _ring(ring: object) -> str:
     if ring not in RINGS:
         raise Invalid("ring", "Use 'sequence' (one by one) or 'all' (all at once).")
     return str(ring)
+
+
+EXTENSION = re.compile(r"[0-9]{2,6}")
+
+
+def by_extension(session: Session, company: Company, digits: str) -> Team | None:
+    """The team whose extension (the number callers key in on the presence line) this is."""
+    if not EXTENSION.fullmatch(digits):
+        return None
+    return session.exec(
+        select(Team).where(Team.company_id == company.id, Team.extension == digits)
+    ).first()
+
+
+def check_extension(
+    session: Session, company: Company, team: Team | None, value: object
+) -> str | None:
+    """A team's extension: 2-6 digits, unique per company (None removes it)."""
+    if value is None:
+        return None
+    if not isinstance(value, str) or not EXTENSION.fullmatch(value):
+        raise Invalid("extension", "Use 2 to 6 digits.")
+    other = by_extension(session, company, value)
+    if other is not None and (team is None or other.id != team.id):
+        raise Refused(f"{value} is already the extension of team {other.name}.")
+    return value

@@ -2,6 +2,7 @@
 
 from typing import Any
 
+from app.api.telephony import TELEPHONY_WEBHOOKS
 from app.web.auth import AuthController
 from app.web.integrations import IntegrationsController
 from app.web.log import LogController
@@ -27,3 +28,4 @@ WEB_ROUTES: list[Any] = [
     TeamsController,
     LogController,
 ]
+WEB_ROUTES += TELEPHONY_WEBHOOKS  # Twilio and PBXs: outside the bearer guard, own auth

@@ -54,6 +54,9 @@ class Route:
         return set(re.findall(r"\{(\w+)", self.path))
 
 
+TELEPHONY = ("/integrations/twilio/", "/integrations/pbx/")
+
+
 def route_table(app: Litestar) -> list[Route]:
     """Every route and method of the app, classified by the dependencies that guard it."""
     found = []
@@ -65,6 +68,8 @@ def route_table(app: Litestar) -> list[Route]:
             kind = "api" if "token" in deps else "web" if "user" in deps else "public"
             if kind == "public" and route.path.startswith("/api/"):
                 kind = "feed"
+            if kind == "public" and route.path.startswith(TELEPHONY):
+                kind = "telephony"  # signed by Twilio (403 unsigned) or a PBX's token (401)
             for method in sorted(handler.http_methods - {"HEAD", "OPTIONS"}):
                 found.append(Route(method, route.path, kind, "admin" in deps, "manager" in deps))
     return found
@@ -77,6 +82,7 @@ WHO = {
     "web": ["anonymous", "rep", "manager", "stranger", "assign", "admin"],
     "feed": ["anonymous", "rep", "stranger", "assign", "admin"],
     "public": ["anonymous"],
+    "telephony": ["anonymous", "rep", "assign"],
 }
 OBJECTS = {"rep_id", "slug", "assignment_id", "time_off_id", "day", "profile_id", "token_id"}
 NAMES_TEAM = {("POST", "/api/v1/assignments"), ("GET", "/api/v1/assignments/preview")}
@@ -87,6 +93,10 @@ SIGNS_OUT = {("POST", "/signout/everywhere")}  # success ends the session: back 
 
 def expected(route: Route, who: str) -> int | str:
     """401, 403, 404 or "allowed" for this caller on this route."""
+    if route.kind == "telephony":  # a session or a bearer token is no Twilio signature
+        if route.path.startswith("/integrations/pbx/"):
+            return "allowed" if who == "assign" else 401
+        return 403
     if route.kind == "public":
         return "allowed"
     if route.kind == "feed":
@@ -172,6 +182,8 @@ def make_scene(engine: Engine) -> Scene:
         "section": "now",
         "team_id": team.id,
         "token_id": token.id,
+        "company_slug": "acme",
+        "step": "menu",
     }
     return Scene(ours, make_company(engine, "globex"), dana, ids)
 
@@ -196,6 +208,13 @@ API_BODIES: dict[tuple[str, str], Any] = {
     ("POST", "/api/v1/assignments"): {"team": "sales", "kind": "lead"},
 }
 QUERIES = {("GET", "/api/v1/assignments/preview"): "?team=sales"}
+QUERIES |= {
+    ("POST", "/integrations/twilio/{company_slug:str}/dial-next"): "?assignment=x&n=1",
+    ("POST", "/integrations/twilio/{company_slug:str}/call-status"): "?assignment=x&rep=y",
+    ("POST", "/integrations/twilio/{company_slug:str}/recording"): "?assignment=x",
+    ("GET", "/integrations/pbx/next"): "?team=sales",
+    ("POST", "/integrations/pbx/next"): "?team=sales",
+}
 WEB_BODIES: dict[tuple[str, str], dict[str, str]] = {
     ("POST", "/signin"): {"email": "dana@acme.test", "password": "correct horse battery"},
     ("POST", "/invite/{token:str}"): {
@@ -404,7 +423,7 @@ def assert_security_headers(r: Any) -> None:
 
 def test_the_matrix_covers_every_route_of_the_app():
     kinds = {r.kind for r in ROUTES}
-    assert kinds == {"api", "web", "feed", "public"}, kinds
+    assert kinds == {"api", "web", "feed", "public", "telephony"}, kinds
     assert sum(r.kind == "api" and r.admin for r in ROUTES) >= 10
     assert sum(r.kind == "web" and r.manager for r in ROUTES) >= 5
     assert len(cases()) > 3 * len(ROUTES)
