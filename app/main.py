@@ -6,7 +6,7 @@ from pathlib import Path
 from typing import Any
 
 import anyio.to_thread
-from litestar import Litestar, Router, get
+from litestar import Litestar, Request, Router, get
 from litestar.config.csrf import CSRFConfig
 from litestar.contrib.jinja import JinjaTemplateEngine
 from litestar.datastructures import State
@@ -22,8 +22,9 @@ from litestar.stores.redis import RedisStore
 from litestar.template.config import TemplateConfig
 from sqlalchemy import text
 
-from app import STATIC, TEMPLATES, live
+from app import STATIC, TEMPLATES, delivery, live, openapi30
 from app.api.common import bearer_required
+from app.api.hubspot import HUBSPOT_ROUTES
 from app.clock import Clock
 from app.db import make_engine, transaction
 from app.deps import end_abandoned_units, open_gates, provide_db
@@ -54,6 +55,21 @@ def healthz(state: State) -> dict[str, str]:
     return {"status": "ok"}
 
 
+@get(
+    "/schema/openapi-3.0.json",
+    sync_to_thread=False,
+    include_in_schema=False,
+    media_type="application/vnd.oai.openapi+json",
+)
+def openapi_30(request: Request[Any, Any, Any]) -> dict[str, Any]:
+    """The same API as an OpenAPI 3.0.3 document (Salesforce External Services imports 3.0)."""
+    app = request.app
+    if getattr(app.state, "openapi_30", None) is None:
+        app.state.openapi_30 = openapi30.convert(app.openapi_schema.to_schema())
+    found: dict[str, Any] = app.state.openapi_30
+    return found
+
+
 def create_app(settings: Settings | None = None, *, clock: Clock | None = None) -> Litestar:
     """Build the application; nothing here reads the environment unless no settings are given."""
     from app.channels import make_channels
@@ -78,7 +94,14 @@ def create_app(settings: Settings | None = None, *, clock: Clock | None = None) 
         exclude=MACHINE_PATHS,
     )
     app = OnDeck(
-        route_handlers=[healthz, _api_router(), *WEB_ROUTES, _static_router()],
+        route_handlers=[
+            healthz,
+            openapi_30,
+            *HUBSPOT_ROUTES,
+            _api_router(),
+            *WEB_ROUTES,
+            _static_router(),
+        ],
         dependencies={
             "clock": Provide(lambda: clock, use_cache=True, sync_to_thread=False),
             "db": Provide(provide_db),
@@ -97,8 +120,8 @@ def create_app(settings: Settings | None = None, *, clock: Clock | None = None) 
         before_request=screen,
         after_request=security_headers(settings),
         request_max_body_size=64 * 1024,
-        on_startup=[_enough_threads, open_gates, live.start],
-        on_shutdown=[live.stop, lambda: engine.dispose()],
+        on_startup=[_enough_threads, open_gates, live.start, delivery.start],
+        on_shutdown=[delivery.stop, live.stop, lambda: engine.dispose()],
         debug=False,
     )
     return app

@@ -321,6 +321,14 @@ class AssignmentPreview(Struct, kw_only=True):
     routed_via: list[str]
     trace: list[TraceLine]
     at: datetime
+    assignee_id: str | None = None
+    assignee_name: str | None = None
+    assignee_email: str | None = None
+    assignee_phone: str | None = None
+    assignee_external_ids: Annotated[
+        dict[str, str],
+        Meta(description="The assignee's ids in other systems ({} when none), e.g. hubspot"),
+    ] = msgspec.field(default_factory=dict)
 
 
 class AssignmentOut(Struct, kw_only=True):
@@ -337,3 +345,11 @@ class AssignmentOut(Struct, kw_only=True):
     routed_via: list[str]
     trace: list[TraceLine]
     created_at: datetime
+    assignee_id: str | None = None
+    assignee_name: str | None = None
+    assignee_email: str | None = None
+    assignee_phone: str | None = None
+    assignee_external_ids: Annotated[
+        dict[str, str],
+        Meta(description="The assignee's ids in other systems ({} when none), e.g. hubspot"),
+    ] = msgspec.field(default_factory=dict)

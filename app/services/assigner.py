@@ -243,6 +243,7 @@ def _answer(
     people = {s.rep.id: s.rep for s in step.seen}
     assignee = step.decision.assignee
     return {
+        **_flat(people[assignee] if assignee else None),
         "team": team,
         "kind": kind,
         "external_id": external_id,
@@ -252,6 +253,19 @@ def _answer(
         "reason": step.reason,
         "routed_via": via,
         "trace": [roster.trace_line(e) for e in step.decision.trace],
+    }
+
+
+def _flat(rep: roster.Person | None) -> dict[str, Any]:
+    """The assignee as flat fields, for tools that cannot read nested objects (Salesforce Flow,
+    HubSpot): assignee_id, _name, _email, _phone and their ids in other systems."""
+    ids = json.loads(rep.external_ids) if rep is not None and rep.external_ids else None
+    return {
+        "assignee_id": rep.id if rep else None,
+        "assignee_name": rep.name if rep else None,
+        "assignee_email": rep.email if rep else None,
+        "assignee_phone": rep.phone if rep else None,
+        "assignee_external_ids": ids if isinstance(ids, dict) else {},
     }
 
 

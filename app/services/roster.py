@@ -40,6 +40,7 @@ class Person:
     timezone: str
     hours: h.WeeklyHours | None
     presence: p.Presence
+    external_ids: str | None = None  # the stored JSON, read only for an assignee
 
 
 @dataclass(frozen=True)
@@ -187,6 +188,7 @@ _MEMBERS = (
         col(Rep.locked_reason),
         col(TeamMember.position),
         col(TeamMember.taking_part),
+        cast(col(Rep.external_ids), String),
     )
     .join(TeamMember, col(TeamMember.rep_id) == col(Rep.id))
     .where(col(TeamMember.team_id) == bindparam("team_id"), col(Rep.active).is_(True))
@@ -198,10 +200,11 @@ def _members(session: Session, team_id: str) -> list[tuple[Person, int, bool]]:
     """The team's active members in order, with place and taking part (one query)."""
     out = []
     for row in session.connection().execute(_MEMBERS, {"team_id": team_id}):
-        rep_id, name, email, phone, tz, hours, status, note, until, then, locked, pos, part = row
+        (rep_id, name, email, phone, tz, hours, status, note, until, then, locked, pos, part,
+         ids) = row  # fmt: skip
         then_status = p.Status(then) if then else None
         presence = p.Presence(p.Status(status), note, until, then_status, locked)
-        person = Person(rep_id, name, email, phone, tz, _hours_text(hours), presence)
+        person = Person(rep_id, name, email, phone, tz, _hours_text(hours), presence, ids)
         out.append((person, pos, part))
     return out
 

@@ -14,6 +14,7 @@ from app.web.pwa import PwaController
 from app.web.schedule import ScheduleController
 from app.web.schedule_settings import SettingsController
 from app.web.teams import TeamsController
+from app.web.webhooks import WebhooksController
 
 WEB_ROUTES: list[Any] = [
     AuthController,
@@ -27,5 +28,6 @@ WEB_ROUTES: list[Any] = [
     IntegrationsController,
     TeamsController,
     LogController,
+    WebhooksController,
 ]
 WEB_ROUTES += TELEPHONY_WEBHOOKS  # Twilio and PBXs: outside the bearer guard, own auth

@@ -46,6 +46,23 @@ TELEPHONY = {
     "/integrations/twilio/{company_slug:str}/presence/{step:str}",
     "/integrations/pbx/next",
 }
+# Integration settings (webhook endpoints, HubSpot): no live screen shows them. HubSpot's own
+# requests are covered by the hook they run.
+SILENT |= {
+    "/api/v1/webhooks",
+    "/api/v1/webhooks/{webhook_id:str}",
+    "/api/v1/webhooks/{webhook_id:str}/test",
+    "/api/v1/webhooks/{webhook_id:str}/deliveries/{delivery_id:int}/resend",
+    "/api/v1/integrations/hubspot",
+    "/integrations/hubspot/{company:str}/webhook",
+    "/integrations/hubspot/{company:str}/action",
+    "/settings/integrations/webhooks",
+    "/settings/integrations/webhooks/{endpoint_id:str}/events",
+    "/settings/integrations/webhooks/{endpoint_id:str}/enabled",
+    "/settings/integrations/webhooks/{endpoint_id:str}/delete",
+    "/settings/integrations/webhooks/{endpoint_id:str}/test",
+    "/settings/integrations/webhooks/{endpoint_id:str}/deliveries/{seq:int}/resend",
+}
 
 
 class Feed:

@@ -1,0 +1,149 @@
+"""Delivering the outbox: claim the due head of each endpoint's queue (safely across workers),
+and record what an attempt got back (delivered, retried on the schedule, failed, or the
+endpoint disabled by a 410)."""
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import exists, or_, select, update
+from sqlalchemy.orm import aliased
+from sqlmodel import Session, col
+
+from app import vault
+from app.domain import webhooks as wh
+from app.models import WebhookDelivery, WebhookEndpoint
+
+LEASE = timedelta(seconds=60)  # longer than an attempt (15 s): a claim of a killed worker lapses
+BATCH = 50
+D = WebhookDelivery
+
+
+@dataclass(frozen=True)
+class Claimed:
+    """One delivery to attempt now."""
+
+    seq: int
+    endpoint_id: str
+    url: str
+    secret: str | None  # None: sealed under another secret key (cannot sign)
+    msg_id: str
+    body: str
+    attempts: int
+
+
+def _due(now: datetime) -> list[Any]:
+    """Pending, due, not claimed by a live worker, and first in its endpoint's queue."""
+    earlier = aliased(WebhookDelivery)
+    ahead = exists().where(
+        col(earlier.endpoint_id) == col(D.endpoint_id),
+        col(earlier.state) == "pending",
+        col(earlier.seq) < col(D.seq),
+    )
+    return [
+        col(D.state) == "pending",
+        or_(col(D.next_at).is_(None), col(D.next_at) <= now),
+        or_(col(D.claimed_until).is_(None), col(D.claimed_until) <= now),
+        col(WebhookEndpoint.enabled).is_(True),
+        ~ahead,
+    ]
+
+
+def any_due(session: Session, now: datetime) -> bool:
+    """Whether something is waiting to be sent (a read: no write lock while idle)."""
+    q = select(col(D.seq)).join(WebhookEndpoint, col(WebhookEndpoint.id) == col(D.endpoint_id))
+    return session.execute(q.where(*_due(now)).limit(1)).first() is not None
+
+
+_COLUMNS = (
+    col(D.seq),
+    col(D.endpoint_id),
+    col(WebhookEndpoint.url),
+    col(WebhookEndpoint.secret_enc),
+    col(D.msg_id),
+    col(D.body),
+    col(D.attempts),
+    col(D.next_at),
+)
+FOLLOWERS = 20  # events of one endpoint posted one after another on a single claim
+
+
+def claim(session: Session, now: datetime, secret_key: str, limit: int = BATCH) -> list[Claimed]:
+    """Lease the due head of each endpoint's queue and the due events right behind it, in
+    order (PostgreSQL: rows another worker is claiming right now are skipped, FOR UPDATE SKIP
+    LOCKED; SQLite: the caller holds the writer turn)."""
+    base = select(*_COLUMNS).join(WebhookEndpoint, col(WebhookEndpoint.id) == col(D.endpoint_id))
+    heads = _locked(session, base.where(*_due(now)).order_by(col(D.seq)).limit(limit))
+    rows = []
+    for head in heads:
+        rows.append(head)
+        behind = base.where(
+            col(D.endpoint_id) == head[1],
+            col(D.state) == "pending",
+            col(D.seq) > head[0],
+            or_(col(D.claimed_until).is_(None), col(D.claimed_until) <= now),
+        )
+        for row in _locked(session, behind.order_by(col(D.seq)).limit(FOLLOWERS - 1)):
+            if row[7] is not None and row[7] > now:
+                break  # a scheduled retry: what follows waits for it
+            rows.append(row)
+    if not rows:
+        return []
+    seqs = [r[0] for r in rows]
+    session.execute(update(D).where(col(D.seq).in_(seqs)).values(claimed_until=now + LEASE))
+    return [
+        Claimed(seq, ep, url, vault.open_(secret_key, sealed), msg, body, attempts)
+        for seq, ep, url, sealed, msg, body, attempts, _next in rows
+    ]
+
+
+def _locked(session: Session, q: Any) -> list[Any]:
+    """The rows of `q`, locked for this transaction and skipping rows locked by another
+    (PostgreSQL; SQLite has one writer at a time)."""
+    if session.get_bind().dialect.name == "postgresql":
+        q = q.with_for_update(of=WebhookDelivery.__table__, skip_locked=True)  # type: ignore[attr-defined]
+    return list(session.execute(q).all())
+
+
+def release(session: Session, seqs: list[int]) -> None:
+    """Give back claimed rows that were not attempted (an earlier event of theirs failed)."""
+    if seqs:
+        session.execute(update(D).where(col(D.seq).in_(seqs)).values(claimed_until=None))
+
+
+def record_all(
+    session: Session, outcomes: list[tuple["Claimed", int | None, str | None]], skipped: list[int],
+    now: datetime,
+) -> None:  # fmt: skip
+    """Store a round's outcomes in one transaction."""
+    for c, code, error in outcomes:
+        record(session, c, code, error, now)
+    release(session, skipped)
+
+
+def record(
+    session: Session, c: Claimed, code: int | None, error: str | None, now: datetime
+) -> wh.Verdict:
+    """Store an attempt's outcome; a 410 also disables the endpoint."""
+    verdict = wh.verdict(code if error is None else None)
+    attempts = c.attempts + 1
+    values: dict[str, object] = {
+        "attempts": attempts, "claimed_until": None, "last_code": code,
+        "last_error": (error or None) and error[:200],
+    }  # fmt: skip
+    if verdict is wh.Verdict.DELIVERED:
+        values |= {"state": "delivered", "done_at": now}
+    elif verdict is wh.Verdict.DISABLE:
+        values |= {"state": "failed", "done_at": now}
+        session.execute(
+            update(WebhookEndpoint)
+            .where(col(WebhookEndpoint.id) == c.endpoint_id)
+            .values(enabled=False, disabled_reason="The receiver answered 410 Gone")
+        )
+    else:
+        later = wh.next_try(attempts, now)
+        values |= {"next_at": later} if later else {"state": "failed", "done_at": now}
+    session.execute(
+        update(D).where(col(D.seq) == c.seq, col(D.state) == "pending").values(**values)
+    )
+    return verdict
