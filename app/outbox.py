@@ -146,6 +146,8 @@ def _team(session: Session, team: Team) -> None:
 def _answered(session: Session, row: Assignment) -> None:
     """assignment.answered: a call's answer gained who picked it up."""
     hist = inspect(row).attrs["answer"].history
+    if not hist.has_changes():
+        return
     before = (hist.deleted or [{}])[0] or {}
     who = (row.answer or {}).get("answered_by")
     if not who or before.get("answered_by") == who:

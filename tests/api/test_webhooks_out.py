@@ -293,3 +293,28 @@ def _wait_state(client, world, endpoint_id, state, timeout=10.0):
             return first
         time.sleep(0.05)
     raise AssertionError(f"delivery never became {state}: {first}")
+
+
+def test_an_answered_call_is_an_assignment_answered_event(client, engine):
+    from app.models import Assignment
+
+    w = make_company(engine)
+    dana = make_rep(w, "Dana")
+    make_team(w, "sales", [dana])
+    available(w, dana)
+    with transaction(engine) as s:
+        s.add(WebhookEndpoint(company_id=w.company.id, url="http://127.0.0.1:9/x",
+                              events=["assignment.answered"], secret_enc="x",
+                              created_at=w.company.created_at))  # fmt: skip
+    answer = hook(client, w)
+    assert deliveries(engine) == []  # not subscribed to assignment.created
+    who = {"id": dana.id, "name": "Dana", "attempt": 1, "at": "2026-03-09T15:00:10Z"}
+    for _ in range(2):  # the same answer twice: one event
+        with transaction(engine) as s:
+            row = s.exec(select(Assignment).where(Assignment.id == answer["id"])).one()
+            row.answer = {**row.answer, "answered_by": who}
+            s.add(row)
+    (row,) = deliveries(engine)
+    data = json.loads(row.body)["data"]
+    assert row.type == "assignment.answered" and data["assignment_id"] == answer["id"]
+    assert data["answered_by"]["name"] == "Dana"
