@@ -28,7 +28,7 @@ class Receiver:
         host, port = self.server.server_address[:2]
         return f"http://{host}:{port}/hook"
 
-    def wait_for(self, count: int, timeout: float = 10.0) -> list[Received]:
+    def wait_for(self, count: int, timeout: float = 20.0) -> list[Received]:
         """The first `count` requests, waiting for them to arrive."""
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
