@@ -18,6 +18,7 @@ from litestar.types import ASGIApp, Receive, Scope, Send
 from sqlalchemy import Engine
 from sqlmodel import Session
 
+from app import feed
 from app.db import is_sqlite, transaction
 
 SAFE = {"GET", "HEAD", "OPTIONS"}
@@ -85,6 +86,9 @@ async def provide_db(request: Request[Any, Any, Any]) -> AsyncIterator[Session]:
     await gates.enter(write)
     unit = Unit(request.app.state.engine, gates, write)
     request.scope[UNIT] = unit  # type: ignore[literal-required]
+    page, target = request.headers.get("x-ondeck-page"), request.headers.get("hx-target")
+    if page and target:  # that page already shows what this request answers into `target`
+        unit.session.info[feed.ORIGIN] = (page, target)
     try:
         yield unit.session
     except GeneratorExit:

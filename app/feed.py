@@ -65,6 +65,7 @@ _WHOLE_ROW = {
 _CORE_INSERTS = {"assignment": ROTATION}  # the hook's hot path writes without the ORM
 
 KEY = "ondeck.feed"
+ORIGIN = "ondeck.origin"  # session.info: (page id, fragment id) of the screen whose request this is
 
 
 @dataclass
@@ -74,21 +75,24 @@ class Change:
     topics: set[str] = field(default_factory=set)
     reps: set[str] = field(default_factory=set)
     untils: set[tuple[str, str, str]] = field(default_factory=set)
+    origin: tuple[str, str] | None = None  # (page id, fragment id) of the screen that made it
 
     def encode(self) -> bytes:
         """The message sent to the company's channel."""
         raw = {"topics": sorted(self.topics), "reps": sorted(self.reps)}
-        return json.dumps(raw | {"untils": sorted(self.untils)}).encode()
+        return json.dumps(raw | {"untils": sorted(self.untils), "origin": self.origin}).encode()
 
 
 def decode(data: bytes | str) -> Change:
     """A message back as a Change (an unreadable one counts as "everything changed")."""
     try:
         raw = json.loads(data)
+        origin = raw.get("origin")
         return Change(
             set(raw.get("topics", ())),
             set(raw.get("reps", ())),
             {(str(k), str(i), str(t)) for k, i, t in raw.get("untils", ())},
+            (str(origin[0]), str(origin[1])) if origin else None,
         )
     except (ValueError, TypeError, AttributeError):
         return Change(set(TOPICS))
@@ -230,12 +234,14 @@ def _publish(session: Session) -> None:
     found = session.info.pop(KEY, None)
     if not found:
         return
+    origin = session.info.get(ORIGIN)
     bind = session.get_bind()
     publisher = _publishers.get(bind.pool) if isinstance(bind, Engine) else None
     if publisher is None:
         return
     for company_id, change in found.items():
         if change.topics:
+            change.origin = origin
             publisher(company_id, change.encode())
 
 

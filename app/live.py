@@ -169,14 +169,25 @@ async def _subscription(channels: ChannelsPlugin, channel: str) -> AsyncIterator
             await channels.unsubscribe(subscriber)
 
 
+# the fragment a request answered into → the event that would refetch it
+ANSWERED = {"presence": "status", "my-teams": "teams", "profiles": "profiles", "now": "now",
+            "members": "members", "board": "board"}  # fmt: skip
+
+
 async def live_events(
-    channels: ChannelsPlugin, channel: str, pick: Pick, ping_seconds: float = PING_SECONDS
+    channels: ChannelsPlugin,
+    channel: str,
+    pick: Pick,
+    ping_seconds: float = PING_SECONDS,
+    page: str | None = None,
 ) -> AsyncGenerator[ServerSentEventMessage, None]:
     """A quiet `ready` event once listening, then, after every committed change, one event per
     fragment of the page that shows something it changed (names from `pick`).
 
     The page catches up by itself on every reconnection and when it comes back to the foreground
-    (static/js/app.js): the browser may open a new stream that carries no Last-Event-ID.
+    (static/js/app.js): the browser may open a new stream that carries no Last-Event-ID. A change
+    this `page` made itself does not refetch the fragment its request already answered (that
+    would wipe the answer's notice a moment after it appeared).
     """
     async with _subscription(channels, channel) as subscriber:
         yield ServerSentEventMessage(event="ready", data="connected", retry=1000)
@@ -191,8 +202,12 @@ async def live_events(
                     continue
                 change = feed.decode(pending.result())
                 pending = None
+                answered = None
+                if page and change.origin and change.origin[0] == page:
+                    answered = ANSWERED.get(change.origin[1])
                 for name in dict.fromkeys(pick(change)):
-                    yield ServerSentEventMessage(event=name, data="changed")
+                    if name != answered:
+                        yield ServerSentEventMessage(event=name, data="changed")
         except StopAsyncIteration:
             return  # the plugin is shutting down
         finally:

@@ -4,7 +4,7 @@
    every non-GET request (status changes) are never intercepted: they reach the server untouched. */
 "use strict";
 
-const CACHE = "ondeck-v4"; // bump when the precache list or a cached file must change at once
+const CACHE = "ondeck-v5"; // bump when the precache list or a cached file must change at once
 const OFFLINE_URL = "/offline";
 const PRECACHE = [
   OFFLINE_URL,

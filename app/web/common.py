@@ -1,5 +1,6 @@
 """Shared pieces of the HTML side: the signed-in person, roles, and page rendering."""
 
+import secrets
 from functools import partial
 from typing import Any
 
@@ -80,4 +81,6 @@ def page(
     """Render a template with the CSRF token and the request in its context."""
     context.setdefault("csrf_token", csrf_token(request))
     context.setdefault("is_htmx", bool(request.headers.get("hx-request")))
+    # names this page to its own event stream: what it changed itself is not sent back to it
+    context.setdefault("page_id", secrets.token_hex(8))
     return Template(template_name=name, context=context, status_code=status_code)

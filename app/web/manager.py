@@ -95,9 +95,12 @@ class ManagerController(Controller):
         )
 
     @get("/team/events", include_in_schema=False)
-    async def events(self, company: Company, channels: ChannelsPlugin) -> ServerSentEvent:
+    async def events(
+        self, company: Company, channels: ChannelsPlugin, page: str | None = None
+    ) -> ServerSentEvent:
         """Server-sent events: `board` whenever the company's live state changed."""
-        stream = live.live_events(channels, company_channel(company.id), live.everything("board"))
+        board = live.everything("board")
+        stream = live.live_events(channels, company_channel(company.id), board, page=page)
         return ServerSentEvent(stream, headers={"Cache-Control": "no-cache, no-transform"})
 
     @web_get("/team/charts", dependencies=MANAGER)

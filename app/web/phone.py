@@ -179,10 +179,11 @@ class PhoneController(Controller):
 
     @get("/events", include_in_schema=False)
     async def events(
-        self, company: Company, user: Rep, channels: ChannelsPlugin
+        self, company: Company, user: Rep, channels: ChannelsPlugin, page: str | None = None
     ) -> ServerSentEvent:
         """Server-sent events naming the parts of my Phone tab that a committed change touched."""
-        stream = live.live_events(channels, company_channel(company.id), phone_events(user.id))
+        channel, pick = company_channel(company.id), phone_events(user.id)
+        stream = live.live_events(channels, channel, pick, page=page)
         return ServerSentEvent(stream, headers={"Cache-Control": "no-cache, no-transform"})
 
     @web_post("/me/teams/{slug:str}/taking-part")

@@ -171,10 +171,13 @@ class TeamsController(Controller):
         return page(c.request, LIVE_PARTS[section], **ctx)
 
     @get("/teams/{slug:str}/events", include_in_schema=False, sync_to_thread=True)
-    def events(self, c: Ctx, slug: str, channels: ChannelsPlugin) -> ServerSentEvent:
+    def events(
+        self, c: Ctx, slug: str, channels: ChannelsPlugin, page: str | None = None
+    ) -> ServerSentEvent:
         """Server-sent events: the team's state, preview and members move with every change."""
         self._team(c, slug)  # another company's team is not found
-        stream = live.live_events(channels, company_channel(c.company.id), _team_events)
+        channel = company_channel(c.company.id)
+        stream = live.live_events(channels, channel, _team_events, page=page)
         return ServerSentEvent(stream, headers={"Cache-Control": "no-cache, no-transform"})
 
     @web_post("/teams/{slug:str}/override")

@@ -166,6 +166,29 @@
     catchUpAll();
   });
 
+  // A fragment is replaced whole (outerHTML) by its refetch: an event heard while that refetch
+  // was in flight was queued on the element being replaced, so ask again once it has settled.
+  var heard = {};
+  var asked = {};
+  function liveId(elt) {
+    return elt && elt.hasAttribute && elt.hasAttribute("data-live") && elt.id;
+  }
+  document.addEventListener("htmx:sseMessage", function (event) {
+    var id = liveId(event.target);
+    if (id) heard[id] = (heard[id] || 0) + 1;
+  });
+  document.addEventListener("htmx:beforeRequest", function (event) {
+    var id = liveId(event.detail.elt);
+    if (id && !isWrite(event)) asked[id] = heard[id] || 0;
+  });
+  document.addEventListener("htmx:afterSettle", function (event) {
+    var id = liveId(event.detail.elt);
+    if (!id || (heard[id] || 0) <= (asked[id] || 0)) return;
+    asked[id] = heard[id];
+    var fresh = document.getElementById(id);
+    if (fresh) htmx.trigger(fresh, "catch-up");
+  });
+
   // A live fragment that holds what someone is typing or choosing waits: it refetches when the
   // focus leaves it, so a teammate's change never wipes a half-filled form.
   function typingIn(el) {
@@ -237,10 +260,13 @@
   // htmx keeps focus on an element whose id is in the new content; controls without an id get it
   // back by their form's action and name.
   var focused = null;
-  document.addEventListener("htmx:beforeSwap", function () {
+  document.addEventListener("htmx:beforeSwap", function (event) {
+    // only a swap that replaces the focused control counts: another fragment's refetch landing
+    // in between must not forget it
     var el = document.activeElement;
-    var form = el && el.form;
-    focused = form && !el.id ? { action: form.getAttribute("action"), name: el.name, value: el.value } : null;
+    var target = event.detail.target;
+    if (!el || !el.form || el.id || !target || !target.contains(el)) return;
+    focused = { action: el.form.getAttribute("action"), name: el.name, value: el.value };
   });
   document.addEventListener("htmx:afterSettle", function () {
     if (!focused || (document.activeElement && document.activeElement !== document.body)) return;

@@ -46,6 +46,12 @@ def label_becomes(page, text: str, timeout: int = 5_000) -> None:  # type: ignor
     page.wait_for_function(f"() => ({LABEL})() === {text!r}", timeout=timeout)
 
 
+def quiet(page) -> None:  # type: ignore[no-untyped-def]
+    """Wait until no request is in flight (the stream's refetches after a change have landed)."""
+    page.wait_for_timeout(300)
+    page.wait_for_function("() => !document.querySelector('.htmx-request')", timeout=5_000)
+
+
 @pytest.mark.browser
 def test_a_managers_change_and_a_lock_reach_the_open_phone_tab(browser, demo_server, api, lee):
     context, page = open_phone(browser, demo_server.url)
@@ -217,6 +223,7 @@ def test_keyboard_focus_stays_on_the_control_that_was_used(browser, demo_server,
         page.keyboard.press("Enter")
         label_becomes(page, "Away")
         assert page.evaluate(FOCUSED) == "toggle"
+        quiet(page)  # a person reads the screen before the next tap
         working = page.locator("#profiles").get_by_role("button", name="Working")
         action = working.locator("xpath=ancestor::form").get_attribute("action")
         working.focus()

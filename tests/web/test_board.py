@@ -91,7 +91,7 @@ def test_board_lists_every_rep_with_status_note_until_and_hours(client, world, c
 def test_board_page_connects_to_the_event_stream_and_refetches_on_board_events(client, world):
     page = client.get("/team")
     assert page.status_code == 200
-    assert 'sse-connect="/team/events"' in page.text and 'hx-ext="sse"' in page.text
+    assert 'sse-connect="/team/events?page=' in page.text and 'hx-ext="sse"' in page.text
     assert (
         'hx-trigger="sse:board, catch-up"' in page.text
         and 'data-catch-up="#board"' in page.text

@@ -332,3 +332,31 @@ def test_a_commands_changes_reach_running_apps_through_postgresql(tmp_path):
             heard = next(listener.notifies(timeout=5, stop_after=1))
         engine.dispose()
     assert feed.HOURS in feed.decode(heard.payload).topics
+
+
+def test_a_page_is_not_told_to_refetch_the_fragment_its_own_request_answered():
+    import asyncio
+    from concurrent.futures import ThreadPoolExecutor
+
+    from litestar.channels.backends.memory import MemoryChannelsBackend
+
+    from app.live import live_events
+
+    async def scenario() -> list[str]:
+        plugin = ChannelsPlugin(backend=MemoryChannelsBackend(), arbitrary_channels_allowed=True)
+        async with plugin:
+            pick = phone_events("me")
+            stream = live_events(plugin, "company:x", pick, ping_seconds=5, page="p1")
+            assert (await anext(stream)).event == "ready"
+            mine = feed.Change({P}, {"me"}, origin=("p1", "presence"))  # my own tap
+            other = feed.Change({P}, {"me"}, origin=("p2", "presence"))  # my other device's
+            plugin.publish(mine.encode(), "company:x")
+            plugin.publish(other.encode(), "company:x")
+            seen = [str((await anext(stream)).event) for _ in range(7)]
+            await stream.aclose()
+        return seen
+
+    with ThreadPoolExecutor(1) as pool:
+        seen = pool.submit(asyncio.run, scenario()).result(10)
+    assert seen[:3] == ["profiles", "teams", "mates"]  # not "status": the tap answered it
+    assert seen[3:] == ["status", "profiles", "teams", "mates"]
