@@ -105,8 +105,10 @@ async def stop(app: Any) -> None:
     """Shutdown: stop publishing and drop the timers."""
     feed.detach(app.state.engine)
     arming: asyncio.Task[None] | None = getattr(app.state, "arming", None)
-    if arming is not None:
+    if arming is not None:  # wait for its read to end before the engine is disposed
         arming.cancel()
+        with suppress(asyncio.CancelledError, Exception):
+            await arming
     timers: Timers | None = getattr(app.state, "timers", None)
     if timers is not None:
         timers.cancel_all()
@@ -169,9 +171,16 @@ async def _subscription(channels: ChannelsPlugin, channel: str) -> AsyncIterator
             await channels.unsubscribe(subscriber)
 
 
-# the fragment a request answered into → the event that would refetch it
-ANSWERED = {"presence": "status", "my-teams": "teams", "profiles": "profiles", "now": "now",
-            "members": "members", "board": "board"}  # fmt: skip
+# the fragment a request answered into → the events its answer already covers (the fragment
+# itself and what the answer carries out of band: a team page's answers always carry #now)
+ANSWERED: dict[str, frozenset[str]] = {
+    "presence": frozenset({"status", "profiles"}),
+    "profiles": frozenset({"profiles", "status"}),
+    "my-teams": frozenset({"teams"}),
+    "board": frozenset({"board"}),
+    "members": frozenset({"members", "now"}),
+    **{t: frozenset({"now"}) for t in ("now", "routing", "schedule", "in-office", "lunch", "pin")},
+}
 
 
 async def live_events(
@@ -202,11 +211,11 @@ async def live_events(
                     continue
                 change = feed.decode(pending.result())
                 pending = None
-                answered = None
+                answered: frozenset[str] = frozenset()
                 if page and change.origin and change.origin[0] == page:
-                    answered = ANSWERED.get(change.origin[1])
+                    answered = ANSWERED.get(change.origin[1], frozenset())
                 for name in dict.fromkeys(pick(change)):
-                    if name != answered:
+                    if name not in answered:
                         yield ServerSentEventMessage(event=name, data="changed")
         except StopAsyncIteration:
             return  # the plugin is shutting down

@@ -8,6 +8,7 @@ import httpx
 import pytest
 
 from tests.browser.conftest import PHONE, sign_in
+from tests.browser.test_live_phone import quiet
 from tests.live import run_cli
 
 MANAGER = "manager@demo.ondeck.app"
@@ -72,6 +73,7 @@ def test_manager_sets_sales_to_lunch_and_the_preview_shows_the_lunch_destination
     assert f"Team at lunch. Sent to {LUNCH_NUMBER}." in preview.inner_text()
     assert lunch.get_attribute("aria-current") == "true"
     assert fits_the_phone(page)
+    quiet(page)  # the other live parts have refetched
     now.scroll_into_view_if_needed()
     page.screenshot(path="/tmp/teams-lunch.png")
     preview.scroll_into_view_if_needed()
@@ -79,6 +81,7 @@ def test_manager_sets_sales_to_lunch_and_the_preview_shows_the_lunch_destination
 
     page.get_by_role("button", name="Back to schedule").click()
     now.get_by_text("Back to schedule.").wait_for()
+    quiet(page)
     assert "On schedule" in page.locator("#now-when").inner_text()
     assert LUNCH_NUMBER not in preview.inner_text()
     page.locator("#members").scroll_into_view_if_needed()
