@@ -2,6 +2,7 @@
 
 import asyncio
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import suppress
 from pathlib import Path
 from typing import Any
 
@@ -121,13 +122,20 @@ def create_app(settings: Settings | None = None, *, clock: Clock | None = None) 
         after_request=security_headers(settings),
         request_max_body_size=64 * 1024,
         on_startup=[_enough_threads, open_gates, live.start, delivery.start],
-        on_shutdown=[delivery.stop, live.stop, lambda: engine.dispose()],
+        on_shutdown=[delivery.stop, live.stop, lambda: _dispose(engine)],
         debug=False,
     )
     return app
 
 
 THREADS = 256
+
+
+def _dispose(engine: Any) -> None:
+    """Close the pool at shutdown. A thread still trying to reach a database that cannot be
+    reached may change SQLite's pool under the dispose: then the process's exit closes it."""
+    with suppress(RuntimeError):  # "Set changed size during iteration"
+        engine.dispose()
 
 
 class OnDeck(Litestar):
