@@ -50,16 +50,24 @@ def _values(row: Profile | None) -> dict[str, object]:
     }
 
 
-def _panel(request: Req, db: Session, user: Rep, clock: Clock) -> Template:
-    """The Phone tab's profile panel (what the apply changed reaches the rest of the tab live)."""
+def _panel(
+    request: Req,
+    db: Session,
+    user: Rep,
+    clock: Clock,
+    name: str = "phone/_profiles.html",
+    **ctx: Any,
+) -> Template:
+    """The Phone tab's profile panel (with `ctx`, in the template `name` that wraps it)."""
     panel = profiles.panel(db, user, clock.now())
     return page(
         request,
-        "phone/_profiles.html",
+        name,
         profiles=panel.profiles,
         chosen=panel.chosen,
         drift=panel.drift,
         on_call=panel.presence.locked,
+        **ctx,
     )
 
 
@@ -221,17 +229,8 @@ class ProfilesController(Controller):
         """htmx gets the refreshed panel and the status card; a plain form goes back."""
         if _htmx(request):
             db.flush()
-            panel = profiles.panel(db, user, clock.now())
             ctx = phone_context(db, company, user, clock.now(), frozenset({"status"}))
-            return page(
-                request,
-                "phone/_profiles_answer.html",
-                profiles=panel.profiles,
-                chosen=panel.chosen,
-                drift=panel.drift,
-                on_call=panel.presence.locked,
-                **ctx,
-            )
+            return _panel(request, db, user, clock, "phone/_profiles_answer.html", **ctx)
         back = one(data, "next")
         return Redirect((back if back in BACK else "/") + _applied(back), status_code=303)
 
