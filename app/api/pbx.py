@@ -1,0 +1,107 @@
+"""The PBX endpoint (/integrations/pbx/next): the next dial target for Asterisk, FreeSWITCH and
+other PBXs in their own formats (text, kv for CURLOPT(hashcompat), json, httapi). Auth: Bearer,
+Basic with the token as password, or ?token= (kept out of the access log: app/logs.py)."""
+
+import base64
+import binascii
+import json
+from typing import Any
+from xml.sax.saxutils import quoteattr
+
+from litestar import Request, Response, route
+from litestar.exceptions import NotAuthorizedException
+from sqlmodel import Session
+
+from app.clock import Clock
+from app.domain import telephony as t
+from app.models import Company
+from app.services import accounts, pbx
+from app.services.errors import Invalid
+
+XML = "text/xml"
+
+
+def _pbx_company(request: Request[Any, Any, Any], db: Session, token: str | None) -> Company:
+    """Bearer, Basic (the token as password, Asterisk CURLOPT(userpwd)) or ?token=."""
+    scheme, _sep, value = request.headers.get("authorization", "").partition(" ")
+    secret = None
+    if scheme.lower() == "bearer":
+        secret = value.strip()
+    elif scheme.lower() == "basic":
+        try:
+            secret = base64.b64decode(value.strip(), validate=True).decode().partition(":")[2]
+        except (binascii.Error, UnicodeDecodeError):
+            secret = None
+    elif token:
+        secret = token
+    if not secret or len(secret) > 512 or not secret.isascii():
+        raise NotAuthorizedException("Send Authorization: Bearer <token>, Basic, or ?token=.")
+    found = accounts.token_for(db, secret)
+    company = db.get(Company, found.company_id) if found else None
+    if company is None:
+        raise NotAuthorizedException("Unknown or revoked token.")
+    return company
+
+
+@route(
+    "/integrations/pbx/next",
+    http_method=["GET", "POST"],
+    sync_to_thread=True,
+    include_in_schema=False,
+)
+def pbx_next(
+    request: Request[Any, Any, Any],
+    db: Session,
+    clock: Clock,
+    team: str | None = None,
+    kind: str = "call",
+    format: str = "text",
+    external_id: str | None = None,
+    assignment: str | None = None,
+    n: str | None = None,
+    token: str | None = None,
+) -> Response[Any]:
+    """The next dial target in the PBX's own format (text, kv, json, httapi)."""
+    company = _pbx_company(request, db, token)
+    if format not in t.FORMATS:
+        raise Invalid("format", "Use text, kv, json or httapi.")
+    now = clock.now()
+    if assignment is not None:
+        if not n or not n.isascii() or not n.isdigit() or not 1 <= int(n) <= 1000:
+            raise Invalid("n", "Use the position in the hunt list, 1 or more.")
+        answer, target, dest, pos = pbx.pbx_nth(db, company, assignment, int(n), now)
+        targets = [target] if target else []
+        ring, reason = "sequence", (answer["reason"] if target else "exhausted")
+        count = pos
+    else:
+        if not team:
+            raise Invalid("team", "Name the team (?team=slug).")
+        if kind not in ("call", "lead"):
+            raise Invalid("kind", "Use 'lead' or 'call'.")
+        if external_id is not None and not 1 <= len(external_id) <= 255:
+            raise Invalid("external_id", "Use 1 to 255 characters.")
+        answer, targets, ring = pbx.pbx_next(
+            db, company, team=team, kind=kind, external_id=external_id, now=now
+        )
+        dest, reason, count = answer.get("destination"), answer["reason"], len(targets)
+    text = t.text_answer(targets, ring, dest)
+    if format == "text":
+        return Response(text, media_type="text/plain", status_code=200)
+    if format == "kv":
+        kv = t.kv_answer(text, answer["id"], reason, count)
+        return Response(kv, media_type="text/plain", status_code=200)
+    if format == "json":
+        return Response(json.dumps(answer), media_type="application/json", status_code=200)
+    return Response(_httapi(text), media_type=XML, status_code=200)
+
+
+def _httapi(target: str) -> str:
+    """FreeSWITCH mod_httapi: bridge to the target(s) (`,` rings several at once), or voicemail
+    when nobody is left."""
+    if target == "voicemail":
+        work = (
+            '<execute application="voicemail" data="default ${domain_name} ${destination_number}"/>'
+        )
+    else:
+        work = f'<execute application="bridge" data={quoteattr(",".join(target.split("&")))}/>'
+    return f'<document type="xml/freeswitch-httapi"><work>{work}</work></document>'
