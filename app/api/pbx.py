@@ -6,6 +6,7 @@ import base64
 import binascii
 import json
 from typing import Any
+from urllib.parse import urlencode
 from xml.sax.saxutils import quoteattr
 
 from litestar import Request, Response, route
@@ -17,6 +18,7 @@ from app.domain import telephony as t
 from app.models import Company
 from app.services import accounts, pbx
 from app.services.errors import Invalid
+from app.settings import Settings
 
 XML = "text/xml"
 
@@ -53,6 +55,7 @@ def pbx_next(
     request: Request[Any, Any, Any],
     db: Session,
     clock: Clock,
+    settings: Settings,
     team: str | None = None,
     kind: str = "call",
     format: str = "text",
@@ -72,7 +75,7 @@ def pbx_next(
         answer, target, dest, pos = pbx.pbx_nth(db, company, assignment, int(n), now)
         targets = [target] if target else []
         ring, reason = "sequence", (answer["reason"] if target else "exhausted")
-        count = pos
+        count, after = pos, (pos + 1 if target else None)
     else:
         if not team:
             raise Invalid("team", "Name the team (?team=slug).")
@@ -80,28 +83,36 @@ def pbx_next(
             raise Invalid("kind", "Use 'lead' or 'call'.")
         if external_id is not None and not 1 <= len(external_id) <= 255:
             raise Invalid("external_id", "Use 1 to 255 characters.")
-        answer, targets, ring = pbx.pbx_next(
+        answer, targets, ring, first = pbx.pbx_next(
             db, company, team=team, kind=kind, external_id=external_id, now=now
         )
         dest, reason, count = answer.get("destination"), answer["reason"], len(targets)
+        # the n to ask for when nobody answers: after the first target, or after everyone
+        # (ring: all) for the AWAY destination; none once the answer is a destination
+        hunt_size = len(answer.get("hunt", []))
+        after = None if not targets else (hunt_size + 1 if ring == "all" else first + 1)
     text = t.text_answer(targets, ring, dest)
     if format == "text":
         return Response(text, media_type="text/plain", status_code=200)
     if format == "kv":
-        kv = t.kv_answer(text, answer["id"], reason, count)
+        kv = t.kv_answer(text, answer["id"], reason, count, after)
         return Response(kv, media_type="text/plain", status_code=200)
     if format == "json":
         return Response(json.dumps(answer), media_type="application/json", status_code=200)
-    return Response(_httapi(text), media_type=XML, status_code=200)
+    nxt = None
+    if after is not None:
+        query = urlencode({"assignment": answer["id"], "n": after, "format": "httapi"})
+        nxt = f"{settings.base_url}/integrations/pbx/next?{query}"
+    return Response(_httapi(text, nxt), media_type=XML, status_code=200)
 
 
-def _httapi(target: str) -> str:
-    """FreeSWITCH mod_httapi: bridge to the target(s) (`,` rings several at once), or voicemail
-    when nobody is left."""
+def _httapi(target: str, after: str | None) -> str:
+    """FreeSWITCH mod_httapi: bridge to the target(s) (`,` rings several at once); `after` is the
+    URL httapi posts to next when nobody answered (the next rep). A destination number is
+    bridged and the call hangs up after it; voicemail is a <break/>: the dialplan after the
+    httapi application takes the message (docs/integrations/freeswitch.md)."""
     if target == "voicemail":
-        work = (
-            '<execute application="voicemail" data="default ${domain_name} ${destination_number}"/>'
-        )
-    else:
-        work = f'<execute application="bridge" data={quoteattr(",".join(target.split("&")))}/>'
+        return '<document type="xml/freeswitch-httapi"><work><break/></work></document>'
+    bridge = f'<execute application="bridge" data={quoteattr(",".join(target.split("&")))}'
+    work = f"{bridge}/><hangup/>" if after is None else f"{bridge} action={quoteattr(after)}/>"
     return f'<document type="xml/freeswitch-httapi"><work>{work}</work></document>'

@@ -7,7 +7,7 @@ import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from urllib.parse import urlencode
+from urllib.parse import quote, urlencode
 from zoneinfo import ZoneInfo
 
 RING_ALL_MAX = 10  # Twilio rings at most 10 <Number>s of one <Dial> at once
@@ -125,8 +125,19 @@ def text_answer(targets: Sequence[str], ring: str, destination: Mapping[str, obj
     return "voicemail"
 
 
-def kv_answer(target: str, assignment: str, reason: str, count: int) -> str:
-    """`format=kv` for Asterisk's CURLOPT(hashcompat): target, assignment, reason and count."""
+def kv_answer(
+    target: str, assignment: str, reason: str, count: int, after: int | None = None
+) -> str:
+    """`format=kv` for Asterisk's CURLOPT(hashcompat): target, assignment, reason, count, and
+    `next`: the `n` to ask for when this target does not answer (empty when this answer is the
+    last step, a destination). Spaces are %20, never `+`: hashcompat decodes `+` as itself."""
     return urlencode(
-        {"target": target, "assignment": assignment, "reason": reason, "count": str(count)}
+        {
+            "target": target,
+            "assignment": assignment,
+            "reason": reason,
+            "count": str(count),
+            "next": "" if after is None else str(after),
+        },
+        quote_via=quote,
     )

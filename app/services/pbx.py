@@ -23,16 +23,20 @@ def pbx_next(
     kind: str,
     external_id: str | None,
     now: datetime,
-) -> tuple[dict[str, Any], list[str], str]:
+) -> tuple[dict[str, Any], list[str], str, int]:
     """Run the hook for a PBX (idempotent on external_id when given): the answer, the dial
-    targets of its hunt list in order, and the ring mode of the team that answered."""
+    targets of its hunt list in order, the ring mode of the team that answered, and the position
+    (1-based) in the hunt list of the first target (past the end when there is none)."""
     key = None if external_id is None else f"pbx:{kind}:{external_id}"[:255]
     answer = assigner.assign(
         session, company, team=team, kind=kind, now=now, external_id=external_id, key=key
     ).answer
     final = final_team(session, company, answer)
-    targets = _targets(session, company, [p["id"] for p in answer.get("hunt", [])])
-    return answer, [x for x in targets.values() if x], final.ring if final else "sequence"
+    hunt = [p["id"] for p in answer.get("hunt", [])]
+    targets = _targets(session, company, hunt)
+    first = next((i for i, rep in enumerate(hunt) if targets.get(rep)), len(hunt))
+    ring = final.ring if final else "sequence"
+    return answer, [x for x in targets.values() if x], ring, first + 1
 
 
 def pbx_nth(

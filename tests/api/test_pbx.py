@@ -54,6 +54,7 @@ def test_kv_for_hashcompat_and_the_nth_target_skips_who_is_no_longer_eligible(
     r = client.get(f"/integrations/pbx/next?team=sales&format=kv&token={world.assign_token}")
     kv = {k: v[0] for k, v in parse_qs(r.text).items()}
     assert kv["target"] == "PJSIP/1001" and kv["reason"] == "assigned" and kv["count"] == "3"
+    assert kv["next"] == "2"  # the n to ask for when Ann does not answer
     with transaction(engine) as s:
         presence_service.change(s, s.get(Rep, world.bob.id), status="offline", now=DEFAULT_NOW)
     r = client.get(
@@ -61,7 +62,7 @@ def test_kv_for_hashcompat_and_the_nth_target_skips_who_is_no_longer_eligible(
         headers=world.assign(),
     )
     nth = {k: v[0] for k, v in parse_qs(r.text).items()}
-    assert nth["target"] == "+12125550003" and nth["count"] == "3"
+    assert nth["target"] == "+12125550003" and nth["count"] == "3" and nth["next"] == "4"
     r = client.get(
         f"/integrations/pbx/next?assignment={kv['assignment']}&n=4&format=text",
         headers=world.assign(),
@@ -84,6 +85,8 @@ def test_httapi_bridges_to_the_target(client, world):
     assert doc.tag == "document" and doc.get("type") == "xml/freeswitch-httapi"
     (execute,) = doc.find("work").findall("execute")
     assert execute.get("application") == "bridge" and execute.get("data") == "PJSIP/1001"
+    action = parse_qs(execute.get("action").partition("?")[2])
+    assert action["n"] == ["2"] and action["format"] == ["httapi"]
 
 
 def test_nobody_available_answers_the_destination(client, world, engine):
@@ -93,8 +96,8 @@ def test_nobody_available_answers_the_destination(client, world, engine):
     r = client.get("/integrations/pbx/next?team=sales&format=text", headers=world.assign())
     assert r.text == "voicemail"
     r = client.get("/integrations/pbx/next?team=sales&format=httapi", headers=world.assign())
-    execute = ET.fromstring(r.text).find("work").find("execute")
-    assert execute.get("application") == "voicemail"
+    work = ET.fromstring(r.text).find("work")
+    assert [tag.tag for tag in work] == ["break"]  # the dialplan after httapi takes the message
 
 
 @pytest.mark.parametrize(
