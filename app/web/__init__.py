@@ -4,6 +4,7 @@ from typing import Any
 
 from app.api.telephony import TELEPHONY_WEBHOOKS
 from app.web.auth import AuthController
+from app.web.connections import HubspotSettingsController, TwilioSettingsController
 from app.web.integrations import IntegrationsController
 from app.web.log import LogController
 from app.web.manager import ManagerController
@@ -29,5 +30,7 @@ WEB_ROUTES: list[Any] = [
     TeamsController,
     LogController,
     WebhooksController,
+    TwilioSettingsController,
+    HubspotSettingsController,
 ]
 WEB_ROUTES += TELEPHONY_WEBHOOKS  # Twilio and PBXs: outside the bearer guard, own auth

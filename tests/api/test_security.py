@@ -260,6 +260,12 @@ WEB_BODIES: dict[tuple[str, str], dict[str, str]] = {
     ("POST", "/settings/integrations/webhooks/{endpoint_id:str}/events"): {
         "events": "webhook.test"
     },
+    ("POST", "/settings/integrations/twilio"): {
+        "account_sid": "AC" + "0" * 32,
+        "auth_token": "a" * 32,
+        "answer_seconds": "20",
+    },
+    ("POST", "/settings/integrations/hubspot"): {"client_secret": "z" * 20, "team": "sales"},
 }
 SESSIONS = {"rep": "dana@acme.test", "manager": "boss@acme.test", "stranger": "boss@globex.test"}
 

@@ -62,6 +62,10 @@ SILENT |= {
     "/settings/integrations/webhooks/{endpoint_id:str}/delete",
     "/settings/integrations/webhooks/{endpoint_id:str}/test",
     "/settings/integrations/webhooks/{endpoint_id:str}/deliveries/{seq:int}/resend",
+    "/settings/integrations/twilio",
+    "/settings/integrations/twilio/disconnect",
+    "/settings/integrations/hubspot",
+    "/settings/integrations/hubspot/disconnect",
 }
 
 
