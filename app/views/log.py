@@ -95,7 +95,20 @@ def describe(answer: dict[str, Any]) -> str:
     via = answer.get("routed_via") or []
     if len(via) > 1:
         text += f" Routed via {' → '.join(via)}."
-    return text
+    answered = answered_words(answer)
+    return f"{text} {answered}" if answered else text
+
+
+def answered_words(answer: dict[str, Any]) -> str | None:
+    """Who took a phone call (Twilio's call status): "Answered by Lee, 2nd in the hunt list." The
+    place is the rep's in the hunt list (reps skipped as no longer available did not ring)."""
+    by = answer.get("answered_by")
+    if not by:
+        return None
+    place = by.get("attempt")
+    if not place:
+        return f"Answered by {by['name']}."
+    return f"Answered by {by['name']}, {_ordinal(place)} in the hunt list."
 
 
 def destination_words(dest: dict[str, str]) -> str:

@@ -11,6 +11,7 @@ from app.settings import Settings
 CSP = (
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
     "connect-src 'self'; font-src 'self'; manifest-src 'self'; worker-src 'self'; "
+    "media-src 'self' https://api.twilio.com; "  # voicemail recordings play from Twilio
     "base-uri 'self'; form-action 'self'; frame-ancestors 'none'; object-src 'none'"
 )
 
