@@ -3,6 +3,7 @@ the status codes it is told to (200 once the list runs out)."""
 
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
@@ -22,6 +23,10 @@ class Receiver:
     answers: list[int] = field(default_factory=list)
     got: list[Received] = field(default_factory=list)
     lock: threading.Lock = field(default_factory=threading.Lock)
+    # called with each request before it is answered (hold it, slow it down)
+    before: Callable[[Received], None] | None = None
+    in_flight: dict[str, int] = field(default_factory=dict)  # webhook-id → requests unanswered
+    overlaps: list[str] = field(default_factory=list)  # ids that arrived while still in flight
 
     @property
     def url(self) -> str:
@@ -52,10 +57,21 @@ def start_receiver(port: int = 0) -> Receiver:
             rec = holder["r"]
             length = int(self.headers.get("content-length") or 0)
             body = self.rfile.read(length)
+            headers = {k.lower(): v for k, v in self.headers.items()}
+            got = Received(headers, body, self.path, time.monotonic())
+            msg = headers.get("webhook-id", "")
             with rec.lock:
-                headers = {k.lower(): v for k, v in self.headers.items()}
-                rec.got.append(Received(headers, body, self.path, time.monotonic()))
-                code = rec.answers.pop(0) if rec.answers else 200
+                rec.got.append(got)
+                if rec.in_flight.get(msg):
+                    rec.overlaps.append(msg)
+                rec.in_flight[msg] = rec.in_flight.get(msg, 0) + 1
+            try:
+                if rec.before is not None:
+                    rec.before(got)
+            finally:
+                with rec.lock:
+                    rec.in_flight[msg] -= 1
+                    code = rec.answers.pop(0) if rec.answers else 200
             self.send_response(code)
             self.send_header("content-length", "0")
             self.end_headers()
