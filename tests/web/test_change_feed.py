@@ -35,17 +35,6 @@ SILENT = {
     "/settings/people/{rep_id:str}/invite",
     "/api/v1/integrations/twilio",  # the Twilio account: no screen shows it
 }
-# Phone systems write through the same services as the routes above (the hook, presence, team
-# state), so the feed sees their rows; their own tests play whole calls (tests/api/test_twilio.py).
-TELEPHONY = {
-    "/integrations/twilio/{company_slug:str}/voice",
-    "/integrations/twilio/{company_slug:str}/dial-next",
-    "/integrations/twilio/{company_slug:str}/call-status",
-    "/integrations/twilio/{company_slug:str}/recording",
-    "/integrations/twilio/{company_slug:str}/presence",
-    "/integrations/twilio/{company_slug:str}/presence/{step:str}",
-    "/integrations/pbx/next",
-}
 # Integration settings (webhook endpoints, HubSpot): no live screen shows them. HubSpot's own
 # requests are covered by the hook they run.
 SILENT |= {
@@ -119,7 +108,8 @@ def test_every_state_changing_route_is_covered_here(app):
         for handler in route.route_handlers
         if handler.http_methods - {"GET", "HEAD", "OPTIONS"}
     }
-    assert writes - covered - SILENT - TELEPHONY == set()
+    covered |= {path for path, *_ in TELEPHONY_CASES}
+    assert writes - covered - SILENT == set()
 
 
 # (method, route, concrete url, json body, topics that must be published)
@@ -364,3 +354,68 @@ def test_a_page_is_not_told_to_refetch_the_fragment_its_own_request_answered():
         seen = pool.submit(asyncio.run, scenario()).result(10)
     assert seen[:2] == ["teams", "mates"]  # the tap answered the card and the panel itself
     assert seen[2:] == ["status", "profiles", "teams", "mates"]
+
+
+# Phone systems: (route, what the step changes that a live screen shows). A call's answer locks
+# the rep "On a call" and its end releases them; the presence line changes the caller's status;
+# the hook's turn is rotation. dial-next, the presence menu and a recording change nothing a live
+# screen shows (the recording is on the log, which is not live).
+TELEPHONY_CASES = [
+    ("/integrations/twilio/{company_slug:str}/voice", {R}),
+    ("/integrations/twilio/{company_slug:str}/dial-next", set()),
+    ("/integrations/twilio/{company_slug:str}/call-status", {P}),
+    ("/integrations/twilio/{company_slug:str}/recording", set()),
+    ("/integrations/twilio/{company_slug:str}/presence", set()),
+    ("/integrations/twilio/{company_slug:str}/presence/{step:str}", {P}),
+    ("/integrations/pbx/next", {R}),
+]
+
+
+def test_a_calls_answer_and_end_reach_the_live_screens(client, world, published, engine):
+    from app.services import presence as presence_service
+    from tests.api.test_twilio import SID, TOKEN, path_of, twilio, xml
+
+    r = client.put(
+        "/api/v1/integrations/twilio",
+        json={"account_sid": SID, "auth_token": TOKEN},
+        headers=world.admin(),
+    )
+    assert r.status_code == 200, r.text
+    with transaction(engine) as s:
+        dana = s.get(Rep, world.dana.id)
+        dana.phone = "+12125550001"
+        presence_service.change(s, dana, status="available", now=_now())
+    published.take()
+    seen: dict[str, set[str]] = {}
+
+    def step(route: str, path: str, params: dict[str, str]):  # type: ignore[no-untyped-def]
+        root = xml(twilio(client, path, params))
+        found = published.take()
+        seen[route] = topics(found, world.company.id)
+        return root, found
+
+    base = "/integrations/twilio/{company_slug:str}"
+    root, _ = step(f"{base}/voice", "/integrations/twilio/acme/voice?team=sales", {"CallSid": "C1"})
+    dial = root.find("Dial")
+    status = path_of(dial.find("Number").get("statusCallback"))
+    _, found = step(f"{base}/call-status", status, {"CallSid": "C1", "CallStatus": "in-progress"})
+    assert P in topics(found, world.company.id)  # Dana: "On a call" on every live screen
+    assert any(world.dana.id in change.reps for _, change in found)
+    _, found = step(f"{base}/call-status", status, {"CallSid": "C1", "CallStatus": "completed"})
+    assert P in topics(found, world.company.id)  # the lock ends: her own status again
+    assert any(world.dana.id in change.reps for _, change in found)
+    done = {"CallSid": "C1", "DialCallStatus": "completed"}
+    step(f"{base}/dial-next", path_of(dial.get("action")), done)
+    assignment = dial.get("action").split("assignment=")[1].split("&")[0]
+    url = f"https://api.twilio.com/2010-04-01/Accounts/{SID}/Recordings/RE1"
+    step(f"{base}/recording", f"/integrations/twilio/acme/recording?assignment={assignment}",
+         {"CallSid": "C1", "RecordingUrl": url})  # fmt: skip
+    caller = {"CallSid": "C2", "From": "+12125550001"}
+    step(f"{base}/presence", "/integrations/twilio/acme/presence", caller)
+    step(f"{base}/presence/{{step:str}}", "/integrations/twilio/acme/presence/menu?tries=1",
+         {**caller, "Digits": "0"})  # fmt: skip
+    r = client.get(f"/integrations/pbx/next?team=sales&token={world.assign_token}")
+    assert r.status_code == 200, r.text
+    seen["/integrations/pbx/next"] = topics(published.take(), world.company.id)
+    for route, expected in TELEPHONY_CASES:
+        assert expected <= seen[route], (route, seen[route])
