@@ -166,29 +166,6 @@
     catchUpAll();
   });
 
-  // A fragment is replaced whole (outerHTML) by its refetch: an event heard while that refetch
-  // was in flight was queued on the element being replaced, so ask again once it has settled.
-  var heard = {};
-  var asked = {};
-  function liveId(elt) {
-    return elt && elt.hasAttribute && elt.hasAttribute("data-live") && elt.id;
-  }
-  document.addEventListener("htmx:sseMessage", function (event) {
-    var id = liveId(event.target);
-    if (id) heard[id] = (heard[id] || 0) + 1;
-  });
-  document.addEventListener("htmx:beforeRequest", function (event) {
-    var id = liveId(event.detail.elt);
-    if (id && !isWrite(event)) asked[id] = heard[id] || 0;
-  });
-  document.addEventListener("htmx:afterSettle", function (event) {
-    var id = liveId(event.detail.elt);
-    if (!id || (heard[id] || 0) <= (asked[id] || 0)) return;
-    asked[id] = heard[id];
-    var fresh = document.getElementById(id);
-    if (fresh) htmx.trigger(fresh, "catch-up");
-  });
-
   // A live fragment that holds what someone is typing or choosing waits: it refetches when the
   // focus leaves it, so a teammate's change never wipes a half-filled form.
   function typingIn(el) {
