@@ -5,14 +5,24 @@ Basic with the token as password, or ?token= (kept out of the access log: app/lo
 import base64
 import binascii
 import json
-from typing import Any
+from dataclasses import dataclass
+from typing import Annotated, Any
 from urllib.parse import urlencode
 from xml.sax.saxutils import quoteattr
 
 from litestar import Request, Response, route
 from litestar.exceptions import NotAuthorizedException
+from litestar.openapi.spec import (
+    OpenAPIMediaType,
+    OpenAPIResponse,
+    OpenAPIType,
+    Operation,
+    Schema,
+)
+from litestar.params import Parameter
 from sqlmodel import Session
 
+from app.api.common import ERRORS
 from app.clock import Clock
 from app.domain import telephony as t
 from app.models import Company
@@ -45,26 +55,62 @@ def _pbx_company(request: Request[Any, Any, Any], db: Session, token: str | None
     return company
 
 
+@dataclass
+class PbxOperation(Operation):
+    """The 200 answer in each format's own media type (Litestar documents one per status)."""
+
+    def __post_init__(self) -> None:
+        text = Schema(type=OpenAPIType.STRING)
+        kept = {k: v for k, v in (self.responses or {}).items() if k != "201"}  # POST answers 200
+        self.responses = {
+            **kept,
+            "200": OpenAPIResponse(
+                description="The dial target: text (format=text or kv), the hook's answer "
+                "(json), or a mod_httapi document (httapi)",
+                content={
+                    "text/plain": OpenAPIMediaType(schema=text),
+                    "application/json": OpenAPIMediaType(schema=Schema(type=OpenAPIType.OBJECT)),
+                    XML: OpenAPIMediaType(schema=text),
+                },
+            ),
+        }
+
+
+def _q(description: str) -> Any:
+    return Parameter(description=description)
+
+
 @route(
     "/integrations/pbx/next",
     http_method=["GET", "POST"],
     sync_to_thread=True,
-    include_in_schema=False,
+    tags=["integrations"],
+    summary="The next dial target for a PBX (Asterisk CURL(), FreeSWITCH mod_httapi)",
+    security=[{"bearer": []}],
+    responses={k: v for k, v in ERRORS.items() if k in (401, 404, 409, 422, 429, 503)},
+    operation_class=PbxOperation,
 )
 def pbx_next(
     request: Request[Any, Any, Any],
     db: Session,
     clock: Clock,
     settings: Settings,
-    team: str | None = None,
-    kind: str = "call",
-    format: str = "text",
-    external_id: str | None = None,
-    assignment: str | None = None,
-    n: str | None = None,
-    token: str | None = None,
+    team: Annotated[str | None, _q("The team's slug: runs the hook (a new turn)")] = None,
+    kind: Annotated[str, _q("call or lead")] = "call",
+    format: Annotated[str, _q("text, kv (CURLOPT(hashcompat)), json or httapi")] = "text",
+    external_id: Annotated[str | None, _q("The call's id: the same id, the same answer")] = None,
+    assignment: Annotated[
+        str | None, _q("With n: that assignment's n-th target, no new turn")
+    ] = None,
+    n: Annotated[str | None, _q("Position in the hunt list, 1 or more (with assignment)")] = None,
+    token: Annotated[
+        str | None, _q("The token, for PBXs that cannot send a header; not logged")
+    ] = None,
 ) -> Response[Any]:
-    """The next dial target in the PBX's own format (text, kv, json, httapi)."""
+    """The next dial target in the PBX's own format. Auth: `Authorization: Bearer`, HTTP Basic
+    with the token as password (Asterisk `CURLOPT(userpwd)`, httapi `gateway-credentials`), or
+    `?token=`. Dial targets are reps' `external_ids.pbx`, else their phone. See
+    docs/integrations/asterisk.md and freeswitch.md."""
     company = _pbx_company(request, db, token)
     if format not in t.FORMATS:
         raise Invalid("format", "Use text, kv, json or httapi.")

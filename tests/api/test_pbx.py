@@ -130,3 +130,19 @@ def test_unknown_team_or_assignment_is_404(client, world):
     assert client.get("/integrations/pbx/next?team=nope", headers=world.assign()).status_code == 404
     r = client.get("/integrations/pbx/next?assignment=nope&n=1", headers=world.assign())
     assert r.status_code == 404
+
+
+def test_the_endpoint_is_in_the_api_document_with_each_formats_media_type(client):
+    doc = client.get("/schema/openapi.json").json()
+    path = doc["paths"]["/integrations/pbx/next"]
+    for method in ("get", "post"):
+        op = path[method]
+        assert "integrations" in op["tags"] and op["security"] == [{"bearer": []}]
+        assert set(op["responses"]["200"]["content"]) == {
+            "text/plain",
+            "application/json",
+            "text/xml",
+        }
+        names = {p["name"] for p in op["parameters"]}
+        assert {"team", "kind", "format", "external_id", "assignment", "n", "token"} <= names
+    assert not [p for p in doc["paths"] if p.startswith("/integrations/twilio/")]
