@@ -62,6 +62,7 @@ def _team_context(c: Ctx, team: Team, **views: Any) -> dict[str, Any]:
         "addable": [(rep.id, rep.name) for rep in tv.addable(c.db, c.company, team)],
         "routing": _routing(team, form),
         "ring": one(form, "ring") if form else team.ring,
+        "extension": one(form, "extension") if form else (team.extension or ""),
         "options": tv.destination_options(team, teams.listing(c.db, c.company)),
         "goes": tv.destinations_in_words(team),
         "state_labels": tv.STATE_LABELS,
@@ -251,8 +252,18 @@ class TeamsController(Controller):
             s: tv.destination_from_form(one(data, f"{s}_to"), one(data, f"{s}_number"))
             for s in STATES
         }
+        changes: dict[str, Any] = {"destinations": dests, "ring": one(data, "ring")}
+        if "extension" in data:  # the presence line's team number (empty: none)
+            changes["extension"] = one(data, "extension") or None
+            try:
+                teams.check_extension(c.db, c.company, team, changes["extension"])
+            except Refused as exc:
+                errors = {"extension": str(exc)}
+                return self._failed(c, team, "routing", exc, errors=errors, form=data)
+            except Invalid as exc:
+                return self._failed(c, team, "routing", exc, form=data)
         try:
-            teams.update(c.db, c.company, team, {"destinations": dests, "ring": one(data, "ring")})
+            teams.update(c.db, c.company, team, changes)
         except Refused as exc:
             looped = next((s for s, d in dests.items() if d["type"] == "team"), "lunch")
             return self._failed(
