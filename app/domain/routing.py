@@ -2,7 +2,7 @@
 
 import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime, time, timedelta
 from enum import StrEnum
 from zoneinfo import ZoneInfo
@@ -212,11 +212,16 @@ def _in_force(override: Override | None, t: datetime) -> TeamState | None:
     return override.state
 
 
-def team_state(s: TeamSchedule, override: Override | None, t: datetime) -> StateAt:
-    """Return the team's state at t: the override while it lasts, else the schedule."""
+def state_now(s: TeamSchedule, override: Override | None, t: datetime) -> StateAt:
+    """The team's state at t, cheaply: no search for the next boundary (next_boundary None)."""
     scheduled, in_force = scheduled_state(s, t), _in_force(override, t)
-    state = in_force if in_force is not None else scheduled
-    return StateAt(state, scheduled, in_force, next_boundary(s, t))
+    return StateAt(in_force if in_force is not None else scheduled, scheduled, in_force, None)
+
+
+def team_state(s: TeamSchedule, override: Override | None, t: datetime) -> StateAt:
+    """Return the team's state at t (the override while it lasts, else the schedule) and the
+    schedule's next boundary."""
+    return replace(state_now(s, override, t), next_boundary=next_boundary(s, t))
 
 
 # --- The pick -----------------------------------------------------------------------------------

@@ -143,7 +143,7 @@ def _step(session: Session, look: roster.Look, kind: r.Kind, lock: bool) -> Step
     cands = [s.candidate for s in look.seen]
     if look.team_reason is not None:
         return Step(look.team, look.seen, r.pick(cands, kind), look.team_reason, look.destination)
-    if not any(r.trace_entry(c).eligible for c in cands):
+    if not any(s.entry.eligible for s in look.standing):
         return Step(look.team, look.seen, r.pick(cands, kind), "nobody_available", _away(look.team))
     seq = _next_seq(session, look.team.id, kind) if lock else None
     turns = _turns(session, look.team.id, kind)  # read under the lock: the order is settled

@@ -1,7 +1,7 @@
-"""A team at an instant: where its state sends work, and how each member stands for routing.
+"""A team at an instant, loaded for the one eligibility engine (app/domain/standing.py).
 
-This is the hook's hot path, so members are read as plain rows (no ORM objects), hours are
-parsed once per distinct value, and a day's open spans are computed once per hours, zone and day.
+This is the hook's hot path, so members are read as plain rows (no ORM objects) and hours are
+parsed once per distinct value; the engine decides.
 """
 
 import json
@@ -18,15 +18,11 @@ from sqlmodel import Session, col
 from app.domain import hours as h
 from app.domain import presence as p
 from app.domain import routing as r
+from app.domain import standing as st
 from app.models import Company, Rep, Team, TeamMember, TimeOff
 from app.services import team_state, teams
 
-TEAM_REASONS = {
-    r.TeamState.LUNCH: "team_lunch",
-    r.TeamState.AWAY: "team_away",
-    r.TeamState.VACATION: "team_vacation",
-}
-Span = tuple[datetime, datetime]
+TEAM_REASONS = st.TEAM_REASONS
 
 
 @dataclass(frozen=True)
@@ -60,6 +56,20 @@ class Look:
     destination: r.Destination
     team_reason: str | None  # None when the state routes to the members
     seen: list[Seen]
+    rules: st.TeamRules
+    standing: tuple[st.Standing, ...]  # the engine's answer, member by member (as `seen`)
+
+
+def company_calendar(company: Company, holidays: Mapping[date, str]) -> h.CompanyCalendar:
+    """The company's zone, hours (parsed once per value) and the given holidays."""
+    return h.CompanyCalendar(h.zone(company.timezone), team_state.hours_of(company.hours), holidays)
+
+
+def rules_of(team: Team, company: Company, holidays: Mapping[date, str]) -> st.TeamRules:
+    """The team's schedule, override and destinations as the engine reads them."""
+    sched = team_state.schedule_of(team, company, holidays)
+    dests = {s: state_destination(team, s) for s in st.TEAM_REASONS}
+    return st.TeamRules(sched, team_state.override_of(team), dests)
 
 
 def look(
@@ -69,28 +79,38 @@ def look(
     t: datetime,
     holidays: Mapping[date, str] | None = None,
 ) -> Look:
-    """Where the team's state sends work at t, and each member's eligibility (two queries)."""
+    """Where the team's state sends work at t, and each member's eligibility (two queries; time
+    off is read only when the team routes to its members and the company is open)."""
     if holidays is None:
         holidays = team_state.holiday_on(session, company, t)
-    sched = team_state.schedule_of(team, company, holidays)
-    state = r.team_state(sched, team_state.override_of(team), t).state
-    dest = state_destination(team, state)
-    reason = None
-    if dest.type != "members":
-        on_holiday = state is r.TeamState.AWAY and t.astimezone(sched.tz).date() in holidays
-        reason = "holiday" if on_holiday else TEAM_REASONS[state]
-    return Look(team, dest, reason, _seen(session, company, team, t, holidays, reason))
+    cal, rules = company_calendar(company, holidays), rules_of(team, company, holidays)
+    routing = st.routing_at(rules, t)
+    shared = st.shared_reason(cal, routing, t)
+    found = _members(session, team.id)
+    offs = {} if shared != "working" else _time_off(session, [m[0].id for m in found], t)
+    standing = tuple(
+        st.stand(_member(person, pos, part, offs.get(person.id, ())), shared, t)
+        for person, pos, part in found
+    )
+    seen = [
+        Seen(person, s.presence, s.candidate)
+        for (person, _, _), s in zip(found, standing, strict=True)
+    ]
+    return Look(team, routing.destination, routing.reason, seen, rules, standing)
+
+
+def _member(person: "Person", position: int, part: bool, offs: Sequence[h.TimeOff]) -> st.Member:
+    """A member as the engine reads them."""
+    cal = h.RepCalendar(h.zone(person.timezone), person.hours, tuple(offs))
+    return st.Member(person.id, person.name, position, part, cal, person.presence)
 
 
 def availability(session: Session, company: Company, team: Team, at: datetime) -> list[dict]:
     """Each member at `at`: effective status, whether eligible, tier, and the reason."""
-    seen = look(session, company, team, at).seen
-    return [{"effective_status": s.presence.effective_status.value, **_standing(s)} for s in seen]
-
-
-def _standing(s: Seen) -> dict[str, Any]:
-    """A member's trace line."""
-    return trace_line(r.trace_entry(s.candidate))
+    return [
+        {"effective_status": s.presence.effective_status.value, **trace_line(s.entry)}
+        for s in look(session, company, team, at).standing
+    ]
 
 
 def trace_line(e: r.TraceEntry) -> dict[str, Any]:
@@ -108,62 +128,6 @@ def state_destination(team: Team, state: r.TeamState) -> r.Destination:
     if state is r.TeamState.IN_OFFICE:
         return r.MEMBERS
     return r.Destination.from_json(teams.destinations(team)[state.value], "destination")
-
-
-def _seen(
-    session: Session,
-    company: Company,
-    team: Team,
-    t: datetime,
-    holidays: Mapping[date, str],
-    team_reason: str | None,
-) -> list[Seen]:
-    """Members with presence and candidacy at t; time off is read only when the company is open."""
-    found = _members(session, team.id)
-    shared = team_reason or _company_reason(company, holidays, t)
-    offs = {} if shared != "working" else _time_off(session, [m[0].id for m in found], t)
-    out = []
-    for person, position, taking_part in found:
-        eff = p.read(person.presence, t)
-        why = shared if shared != "working" else _rep_reason(person, offs.get(person.id, ()), t)
-        locked = eff.locked is not None
-        cand = r.Candidate(
-            person.id, person.name, position, taking_part, why, eff.status, locked, None
-        )
-        out.append(Seen(person, eff, cand))
-    return out
-
-
-def _company_reason(company: Company, holidays: Mapping[date, str], t: datetime) -> str:
-    """The part of every member's reason that comes from the company: holiday or closed."""
-    if t.astimezone(h.zone(company.timezone)).date() in holidays:
-        return "holiday"
-    open_now = inside(team_state.hours_of(company.hours), company.timezone, t)
-    return "working" if open_now else "company_closed"
-
-
-def _rep_reason(person: Person, offs: Sequence[h.TimeOff], t: datetime) -> str:
-    """Time off, then personal hours: the rest of h.availability's order of reasons."""
-    tz = h.zone(person.timezone)
-    if any(start <= t < end for start, end in (off.intervals(tz) for off in offs)):
-        return "time_off"
-    if person.hours is not None and not inside(person.hours, person.timezone, t):
-        return "outside_hours"
-    return "working"
-
-
-def inside(hours: h.WeeklyHours, tz: str, t: datetime) -> bool:
-    """h.is_inside, with each day's spans computed once per hours, zone and local date."""
-    day = t.astimezone(h.zone(tz)).date()
-    return any(start <= t < end for start, end in _spans(hours, tz, day))
-
-
-@lru_cache(maxsize=16384)
-def _spans(hours: h.WeeklyHours, tz: str, day: date) -> tuple[Span, ...]:
-    """The open spans of the day before, the day and the day after, as h.is_inside reads them."""
-    zone = h.zone(tz)
-    days = (day - timedelta(days=1), day, day + timedelta(days=1))
-    return tuple(span for d in days for span in h.local_intervals(hours, zone, d))
 
 
 @lru_cache(maxsize=4096)

@@ -10,8 +10,9 @@ from sqlmodel import Session, col, select
 from app.domain import hours as h
 from app.domain import presence as p
 from app.domain import routing as r
+from app.domain import standing as st
 from app.models import Company, Profile, Rep
-from app.services import assigner, reps, roster, team_state, teams
+from app.services import assigner, reps, roster, teams
 from app.services import availability as avail
 from app.services import presence as presence_service
 from app.services.errors import Invalid
@@ -226,23 +227,23 @@ def places_in_line(
     changes: list[datetime | None] = []
     for team in teams.listing(session, company):
         look = roster.look(session, company, team, now, holidays=cal.holidays)
-        sched = team_state.schedule_of(team, company, cal.holidays)
-        changes += [r.team_state(sched, team_state.override_of(team), now).next_boundary]
+        changes += [st.next_boundary(look.rules, now)]
         changes += [team.override_until]
         routes = look.team_reason is None
         lead = assigner.line_up(session, look, r.Kind.LEAD) if routes else ()
         call = assigner.line_up(session, look, r.Kind.CALL) if routes else ()
-        for seen in look.seen:
-            why = _skip_words(seen.candidate, look.team_reason)
-            line = Line(team.name, _index(lead, seen.rep.id), _index(call, seen.rep.id), why)
-            found.setdefault(seen.rep.id, []).append(line)
+        for seen in look.standing:
+            rep_id = seen.member.rep_id
+            why = _skip_words(seen.entry, look.team_reason)
+            line = Line(team.name, _index(lead, rep_id), _index(call, rep_id), why)
+            found.setdefault(rep_id, []).append(line)
     return {k: tuple(v) for k, v in found.items()}, changes
 
 
-def _skip_words(c: r.Candidate, team_reason: str | None) -> str:
+def _skip_words(e: r.TraceEntry, team_reason: str | None) -> str:
     if team_reason is not None:
         return TEAM_WORDS.get(team_reason, team_reason.replace("_", " ")).lower()
-    reason = r.trace_entry(c).reason
+    reason = e.reason
     return SKIP_WORDS.get(reason, reason.replace("_", " "))
 
 

@@ -11,6 +11,7 @@ from sqlmodel import Session, col, select
 from app.domain import hours as h
 from app.domain import presence as p
 from app.domain import routing as r
+from app.domain import standing as st
 from app.models import Assignment, Company, Rep, StatusEvent, Team
 from app.services import availability as avail
 from app.services import presence as presence_service
@@ -157,33 +158,26 @@ def coverage(
     first: date,
     days: int = COVERAGE_DAYS,
 ) -> Coverage:
-    """Eligible members per hour by hours, holidays, time off and the team's schedule."""
+    """Eligible members per hour by hours, holidays, time off and the team's schedule (the
+    routing engine's standing with status set aside)."""
+    lunch = r.MEMBERS if lunch_to_members else r.VOICEMAIL
+    rules = st.TeamRules(schedule, override, {r.TeamState.LUNCH: lunch})
+    team = [
+        st.Member(str(k), "", k, m.taking_part, m.calendar, p.Presence())
+        for k, m in enumerate(members)
+    ]
     dates = tuple(first + timedelta(days=k) for k in range(days))
     grid, shown = [], set()
     for d in dates:
         row = []
         for hour in range(24):
             t = datetime.combine(d, time(hour, 30), tzinfo=company.tz)
-            routes = _routes_to_members(schedule, override, lunch_to_members, t)
-            row.append(sum(routes and _eligible(company, m, t) for m in members))
+            row.append(sum(s.scheduled for s in st.team_at(company, rules, team, t).members))
             if row[-1] or h.is_inside(company.hours, company.tz, t):
                 shown.add(hour)
         grid.append(row)
     hours = tuple(range(min(shown, default=9), max(shown, default=16) + 1))
     return Coverage(dates, hours, tuple(tuple(row[x] for x in hours) for row in grid))
-
-
-def _eligible(company: h.CompanyCalendar, m: Member, t: datetime) -> bool:
-    return m.taking_part and h.is_working(company, m.calendar, t)
-
-
-def _routes_to_members(
-    s: r.TeamSchedule, override: r.Override | None, lunch_to_members: bool, t: datetime
-) -> bool:
-    # Only the state matters here; r.team_state would also search for the next boundary.
-    active = override is not None and (override.until is None or t < override.until)
-    state = override.state if override is not None and active else r.scheduled_state(s, t)
-    return state is r.TeamState.IN_OFFICE or (state is r.TeamState.LUNCH and lunch_to_members)
 
 
 def coverage_for(session: Session, company: Company, team: Team, now: datetime) -> Coverage:

@@ -136,10 +136,10 @@ def places(session: Session, company: Company, rep: Rep, now: datetime) -> list[
     out = []
     for team, _member in teams.teams_of(session, rep):
         look = roster.look(session, company, team, now)
-        mine = next((s for s in look.seen if s.rep.id == rep.id), None)
+        mine = next((s for s in look.standing if s.member.rep_id == rep.id), None)
         if mine is None:
             continue
-        reason = r.trace_entry(mine.candidate).reason
+        reason = mine.entry.reason
         for kind in r.Kind:
             line = assigner.line_up(session, look, kind) if look.team_reason is None else ()
             place = line.index(rep.id) + 1 if rep.id in line else None
