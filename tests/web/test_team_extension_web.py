@@ -5,7 +5,7 @@ import re
 from html import unescape
 
 import pytest
-from sqlmodel import Session
+from sqlmodel import Session, select
 
 from app.models import Team
 from tests.builders import make_company, make_team
@@ -30,7 +30,7 @@ def world(client, engine):
 
 def extension_of(engine, slug: str) -> str | None:
     with Session(engine) as s:
-        return next(t.extension for t in s.query(Team).all() if t.slug == slug)
+        return s.exec(select(Team.extension).where(Team.slug == slug)).one()
 
 
 def test_a_manager_sets_the_extension_and_sees_it(client, world, engine):
