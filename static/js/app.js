@@ -3,7 +3,7 @@
    long-press of [data-longpress-target="#id"]; closes [data-autoclose] after a successful htmx request;
    hides toasts; reloads the offline page when the network returns; shows [data-copy="#id"] buttons
    (hidden without it) that copy an input's value; fires `catch-up` on live fragments ([data-live],
-   [data-catch-up="#id"]) when their event stream reconnects or the page comes back; says beside a
+   [data-catch-up="#id"]) when their event stream is ready (opened or reopened) or the page comes back; says beside a
    control when its request could not be sent or failed. Without it every page still works. */
 (function () {
   "use strict";
@@ -132,9 +132,8 @@
   });
 
   // Live pages: every [data-live] fragment inside an event stream's element refetches itself on
-  // `catch-up`. Changes made while the stream was down sent no event, so every reopening after the
-  // first (the browser's own retry, or a new stream htmx makes) catches up; so does a page that
-  // comes back to the foreground, from the back/forward cache, or online.
+  // `catch-up`: when its stream is ready (below), and when the page comes back to the foreground,
+  // from the back/forward cache, or online.
   function catchUp(root) {
     var targets = Array.prototype.slice.call(root.querySelectorAll("[data-live]"));
     var extra = root.getAttribute && document.querySelector(root.getAttribute("data-catch-up"));
@@ -147,11 +146,14 @@
     if (typeof htmx === "undefined") return;
     Array.prototype.forEach.call(document.querySelectorAll("[sse-connect]"), catchUp);
   }
-  document.addEventListener("htmx:sseOpen", function (event) {
-    var live = event.target;
-    if (!live.getAttribute) return;
-    if (live.hasAttribute("data-opened")) catchUp(live);
-    live.setAttribute("data-opened", "");
+  // The stream says `ready` once the server listens: every change from then on sends an event.
+  // What changed before (between the page's render and this moment, or while a stream was down)
+  // sent none, so each `ready`, the first one included, refetches the page's live fragments.
+  document.addEventListener("htmx:sseMessage", function (event) {
+    var elt = event.target;
+    if (!elt.getAttribute || elt.getAttribute("sse-swap") !== "ready") return;
+    var live = elt.closest("[sse-connect]");
+    if (live) catchUp(live);
   });
   var hiddenSince = null;
   document.addEventListener("visibilitychange", function () {
@@ -166,29 +168,49 @@
     catchUpAll();
   });
 
-  // A live fragment that holds what someone is typing or choosing waits: it refetches when the
-  // focus leaves it, so a teammate's change never wipes a half-filled form.
+  // A live fragment waits while it holds what someone is typing or choosing (it refetches when
+  // the focus leaves it, so a teammate's change never wipes a half-filled form) and while a tap or
+  // form inside it is being sent (it refetches once that answer has landed, so the answer is never
+  // swapped into a fragment that is gone, and the fragment still ends on the newest state).
   function typingIn(el) {
     var active = document.activeElement;
     return active && el.contains(active) && /^(INPUT|SELECT|TEXTAREA)$/.test(active.tagName) &&
       !/^(submit|button|radio|checkbox)$/.test(active.type || "");
   }
-  document.addEventListener("htmx:beforeRequest", function (event) {
+  function sending(el) {
+    return !!el.querySelector(".htmx-request");
+  }
+  function isLiveRefetch(event) {
     var elt = event.detail.elt;
-    if (isWrite(event) || !elt.hasAttribute || !elt.hasAttribute("data-live")) return;
-    if (typingIn(elt)) {
+    return !isWrite(event) && elt.hasAttribute && elt.hasAttribute("data-live");
+  }
+  document.addEventListener("htmx:beforeRequest", function (event) {
+    if (!isLiveRefetch(event)) return;
+    var elt = event.detail.elt;
+    var why = typingIn(elt) ? "typing" : sending(elt) ? "sending" : null;
+    if (why) {
       event.preventDefault();
-      elt.setAttribute("data-stale", "");
+      if (elt.getAttribute("data-stale") !== "typing") elt.setAttribute("data-stale", why);
     }
   });
-  document.addEventListener("focusout", function (event) {
-    var live = event.target.closest && event.target.closest("[data-stale]");
-    if (!live) return;
-    setTimeout(function () {
-      if (live.contains(document.activeElement)) return;
+  document.addEventListener("htmx:beforeSwap", function (event) {
+    if (!isLiveRefetch(event) || !sending(event.detail.elt)) return;
+    event.detail.shouldSwap = false;
+    event.detail.elt.setAttribute("data-stale", "sending");
+  });
+  function refreshStale() {
+    Array.prototype.forEach.call(document.querySelectorAll("[data-stale]"), function (live) {
+      var typing = live.getAttribute("data-stale") === "typing";
+      if ((typing && live.contains(document.activeElement)) || sending(live)) return;
       live.removeAttribute("data-stale");
       htmx.trigger(live, "catch-up");
-    }, 0);
+    });
+  }
+  document.addEventListener("focusout", function (event) {
+    if (event.target.closest && event.target.closest("[data-stale]")) setTimeout(refreshStale, 0);
+  });
+  document.addEventListener("htmx:afterRequest", function (event) {
+    if (isWrite(event)) setTimeout(refreshStale, 0);
   });
 
   // A tap that cannot reach the server says so beside its control, at once, and changes nothing

@@ -92,6 +92,33 @@ def test_changes_in_quick_succession_all_reach_the_open_phone_tab(browser, demo_
 
 
 @pytest.mark.browser
+def test_a_change_made_while_the_tab_was_opening_reaches_it(browser, demo_server, api, lee):
+    """A change between the page's render and its stream listening sends no event: the tab
+    catches up when the stream says it is ready."""
+    context = browser.new_context(
+        viewport=PHONE, base_url=demo_server.url, is_mobile=True, has_touch=True
+    )
+    page = context.new_page()
+    held: list = []  # type: ignore[type-arg]
+
+    def hold(route):  # type: ignore[no-untyped-def]
+        held.append(route)  # the stream waits until the change is made
+
+    page.route("**/events?*", hold)
+    try:
+        sign_in(page, "lee@demo.ondeck.app")
+        assert page.evaluate(LABEL) == "Available"
+        assert api.put(f"/reps/{lee}/status", json={"status": "offline"}).status_code == 200
+        page.wait_for_function("() => true")  # let the route handler run
+        assert held, "the page opened its stream"
+        held[0].continue_()
+        page.wait_for_function(READY, timeout=10_000)
+        label_becomes(page, "Offline")
+    finally:
+        context.close()
+
+
+@pytest.mark.browser
 def test_a_tap_on_one_device_reaches_the_other(browser, demo_server, lee):
     first, one = open_phone(browser, demo_server.url)
     second, two = open_phone(browser, demo_server.url)
