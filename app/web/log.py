@@ -43,4 +43,4 @@ class LogController(Controller):
         answer = assignment_log.get(c.db, c.company, assignment_id)
         e = tv.entry(answer, h.zone(c.company.timezone))
         ctx = {**base(c, "log"), "team_names": tv.log_choices(c.db, c.company)["team_names"]}
-        return page(c.request, "log/entry.html", e=e, tv=tv, **ctx)
+        return page(c.request, "log/entry.html", e=e, **ctx)

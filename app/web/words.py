@@ -3,6 +3,7 @@
 from typing import Any
 
 from app.views.phone import LABELS, local
+from app.views.team import destination_label, words
 
 
 def status_label(status: Any) -> str:
@@ -10,8 +11,14 @@ def status_label(status: Any) -> str:
     return LABELS.get(getattr(status, "value", status), str(status))
 
 
-# local_time(t, tz, now): '17:00' today, 'Thu 09:00' this week, else 'Mon 3 Mar 09:00'
-FILTERS = {"status_label": status_label, "local_time": local}
+# local_time(t, tz, now): '17:00' today, 'Thu 09:00' this week, else 'Mon 3 Mar 09:00';
+# reason_words: "time_off" → "time off"; destination_label: "Voicemail", "Team support", a number
+FILTERS = {
+    "status_label": status_label,
+    "local_time": local,
+    "reason_words": words,
+    "destination_label": destination_label,
+}
 
 
 def register(engine: Any) -> None:
