@@ -6,18 +6,36 @@ from pathlib import Path
 
 import pytest
 
-DOMAIN = Path(__file__).resolve().parents[2] / "app" / "domain"
+ROOT = Path(__file__).resolve().parents[2]
+DOMAIN = ROOT / "app" / "domain"
 MODULES = sorted(DOMAIN.rglob("*.py"))
 
 
-def imported_modules(source: str) -> list[str]:
-    """Return every absolute module name a source file imports."""
+def package_of(path: Path) -> str:
+    """The package a source file belongs to, as a dotted name (`app/domain/x.py` → `app.domain`)."""
+    return ".".join(path.relative_to(ROOT).parent.parts)
+
+
+def absolute(node: ast.ImportFrom, package: str) -> str:
+    """The module a `from … import` names, with a relative one resolved against `package`;
+    a relative import that climbs above the top package is answered as `..` (never allowed)."""
+    if node.level == 0:
+        return node.module or ""
+    parts = package.split(".")
+    if node.level > len(parts):
+        return ".."
+    base = parts[: len(parts) - node.level + 1]
+    return ".".join(base + ([node.module] if node.module else []))
+
+
+def imported_modules(source: str, package: str = "app.domain") -> list[str]:
+    """Return every module a source file of `package` imports, relative imports made absolute."""
     names: list[str] = []
     for node in ast.walk(ast.parse(source)):
         if isinstance(node, ast.Import):
             names += [alias.name for alias in node.names]
-        elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
-            names.append(node.module)
+        elif isinstance(node, ast.ImportFrom):
+            names.append(absolute(node, package))
     return names
 
 
@@ -29,13 +47,18 @@ def is_allowed(module: str) -> bool:
     )
 
 
+def outside_imports(source: str, package: str = "app.domain") -> list[str]:
+    """The modules a domain source file imports that it may not."""
+    return [m for m in imported_modules(source, package) if not is_allowed(m)]
+
+
 def test_the_domain_has_modules_to_check() -> None:
     assert any(path.name == "routing.py" for path in MODULES)
 
 
 @pytest.mark.parametrize("path", MODULES, ids=lambda p: p.relative_to(DOMAIN).as_posix())
 def test_domain_module_imports_only_the_standard_library_and_the_domain(path: Path) -> None:
-    outside = [m for m in imported_modules(path.read_text()) if not is_allowed(m)]
+    outside = outside_imports(path.read_text(), package_of(path))
     assert outside == [], f"{path.name} imports {outside}"
 
 
@@ -53,3 +76,26 @@ def test_domain_module_imports_only_the_standard_library_and_the_domain(path: Pa
 )
 def test_import_rule_tells_the_domain_from_the_rest(module: str, allowed: bool) -> None:
     assert is_allowed(module) is allowed
+
+
+@pytest.mark.parametrize(
+    ("source", "package", "outside"),
+    [
+        ("from ..models import Rep", "app.domain", ["app.models"]),
+        ("from .. import models", "app.domain", ["app"]),
+        ("from ...services import assigner", "app.domain.sub", ["app.services"]),
+        ("from .... import x", "app.domain", [".."]),
+        ("from .hours import WeeklyHours", "app.domain", []),
+        ("from . import routing", "app.domain", []),
+        ("from .. import hours", "app.domain.sub", []),
+        ("import sqlmodel\nfrom zoneinfo import ZoneInfo", "app.domain", ["sqlmodel"]),
+    ],
+)
+def test_the_checker_resolves_relative_imports(
+    source: str, package: str, outside: list[str]
+) -> None:
+    assert outside_imports(source, package) == outside
+
+
+def test_a_domain_file_is_checked_in_its_own_package() -> None:
+    assert package_of(DOMAIN / "routing.py") == "app.domain"
