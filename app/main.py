@@ -180,7 +180,10 @@ def _openapi() -> OpenAPIConfig:
         title="OnDeck API",
         version=API_VERSION,
         path="/schema",
-        description="Availability and round-robin routing for sales teams. See API.md.",
+        description=(
+            "Availability and round-robin routing for sales teams: who gets the next lead or"
+            " call right now, and why. Errors are RFC 9457 application/problem+json."
+        ),
         render_plugins=[ScalarRenderPlugin()],
         components=Components(
             security_schemes={

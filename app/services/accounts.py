@@ -63,7 +63,8 @@ def check_timezone(name: object, field: str = "timezone") -> str:
 
 
 def check_hours(obj: object, field: str = "hours") -> h.WeeklyHours:
-    """Weekly hours per API.md, errors naming e.g. `hours.wed[1]`."""
+    """Weekly hours as the API takes them (docs/api.md, "Hours"), errors naming e.g.
+    `hours.wed[1]`."""
     try:
         return h.WeeklyHours.from_json(obj)
     except h.HoursError as exc:

@@ -146,7 +146,8 @@ def presence_team(session: Session, call: Call, tries: int) -> str:
 def presence_pin(
     session: Session, call: Call, team_slug: str, tries: int, now: datetime, secret_key: str
 ) -> str:
-    """The caller typed the team's PIN: wrong ones count toward the lockout of API.md."""
+    """The caller typed the team's PIN: wrong ones count toward the same lockout as the API's
+    `X-Team-Pin` (five within 15 minutes lock the PIN for 15 minutes)."""
     if _caller(session, call) is None:
         return _unknown()
     team = teams.get(session, call.company, team_slug)

@@ -35,7 +35,7 @@ def read(rep: Rep, now: datetime) -> p.EffectivePresence:
 
 
 def as_json(eff: p.EffectivePresence) -> dict[str, object]:
-    """The API shape of a status (API.md `/reps/{id}/status`)."""
+    """The API shape of a status (`GET /api/v1/reps/{id}/status`)."""
     return {
         "status": eff.status.value,
         "effective_status": eff.effective_status.value,
