@@ -1,7 +1,7 @@
 """Keep secrets out of the logs. A PBX that cannot send a header authenticates with `?token=`
-(INTEGRATIONS.md: never written to any log), and uvicorn's access log writes every request's
-path with its query string; this filter writes `token=[redacted]` instead, on the loggers that
-may carry a URL (uvicorn's access and error logs, Litestar's)."""
+(docs/integrations/asterisk.md: never written to any log), and uvicorn's access log writes every
+request's path with its query string; this filter writes `token=[redacted]` instead, on the
+loggers that may carry a URL (uvicorn's access and error logs, Litestar's)."""
 
 import logging
 import re

@@ -135,7 +135,7 @@ class LockIn(Struct, kw_only=True, forbid_unknown_fields=True):
     reason: Annotated[str, Meta(min_length=1, max_length=80)] = "On a call"
 
 
-# Hours, holidays, time off and availability (issue 3).
+# Hours, holidays, time off and availability.
 IsoDate = Annotated[date, Meta(description="YYYY-MM-DD", examples=["2026-07-03"])]
 AvailabilityReason = Literal["holiday", "company_closed", "time_off", "outside_hours", "working"]
 

@@ -1,4 +1,4 @@
-"""A rep's time off, availability at an instant and private calendar feed; the routes of issue 3."""
+"""A rep's time off, availability at an instant and private calendar feed."""
 
 from typing import Any
 

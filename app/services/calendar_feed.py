@@ -85,9 +85,9 @@ def rep_events(
 ) -> tuple[list[EventSpec], set[ZoneInfo]]:
     """A rep's weekly hours and time off as events, and the zones those events are written in.
 
-    Personal hours route only where they overlap company hours (PRODUCT.md): the other parts are
-    kept, labelled OUTSIDE. Whole days off are all-day dates, or with `timed_days` (a team feed,
-    read in other zones) 00:00–24:00 in the rep's zone."""
+    Personal hours route only where they overlap company hours (docs/api.md, `POST /reps`): the
+    other parts are kept, labelled OUTSIDE. Whole days off are all-day dates, or with `timed_days`
+    (a team feed, read in other zones) 00:00–24:00 in the rep's zone."""
     rep_tz, company_tz = h.zone(rep.timezone), h.zone(company.timezone)
     company_hours = h.WeeklyHours.from_json(company.hours)
     if rep.hours is None:

@@ -1,5 +1,5 @@
-"""Dial targets for Asterisk, FreeSWITCH and other PBXs (INTEGRATIONS.md "Telephony: Asterisk,
-FreeSWITCH and other PBXs"): run the hook, or answer the N-th target of an assignment's hunt
+"""Dial targets for Asterisk, FreeSWITCH and other PBXs (docs/integrations/asterisk.md,
+freeswitch.md): run the hook, or answer the N-th target of an assignment's hunt
 list without a new turn. The formats themselves are in app/domain/telephony.py."""
 
 from datetime import datetime

@@ -1,4 +1,4 @@
-"""The presence line (INTEGRATIONS.md "Phone control"): a rep calls in, is known by their phone,
+"""The presence line (docs/integrations/twilio.md): a rep calls in, is known by their phone,
 and goes Available for some hours or Offline by pressing keys; `*` changes a team's state with its
 extension and PIN. Each step answers TwiML that gathers the next keys."""
 

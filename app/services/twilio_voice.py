@@ -1,6 +1,6 @@
 """Twilio voice routing: a call to a team's number rings its hunt list one by one (or all at
 once), each leg's status locks and releases the rep, and voicemail keeps its recording URL
-(INTEGRATIONS.md "Telephony: Twilio")."""
+(docs/integrations/twilio.md)."""
 
 from datetime import datetime
 from typing import Any
