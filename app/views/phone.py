@@ -1,5 +1,6 @@
 """What the Phone tab shows a rep: their status, what routing sees, and their teammates."""
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
@@ -15,6 +16,7 @@ from app.services import availability as avail
 from app.services import presence as presence_service
 from app.services import profiles, team_state, teams
 from app.services.errors import Invalid
+from app.views import headline as hl
 from app.views import log as assignment_log
 from app.views import team as team_views
 
@@ -50,6 +52,7 @@ class PhoneView:
     availability: h.Availability
     where: str
     tz: ZoneInfo
+    headline: hl.Headline
     mates: list[Mate] = field(default_factory=list)
     teams: list[MyTeam] = field(default_factory=list)
     recent: list[tuple[dict[str, object], str, str]] = field(default_factory=list)
@@ -96,9 +99,14 @@ def teammates(session: Session, me: Rep) -> list[Rep]:
     return mates or list(session.exec(q.order_by(Rep.name)))
 
 
-def my_teams(session: Session, company: Company, me: Rep, now: datetime) -> list[MyTeam]:
+def my_teams(
+    session: Session,
+    company: Company,
+    me: Rep,
+    now: datetime,
+    places: list[assignment_log.Place],
+) -> list[MyTeam]:
     """My teams with their state and my place in line for leads and calls."""
-    places = assignment_log.places(session, company, me, now)
     return [
         MyTeam(
             team,
@@ -109,6 +117,20 @@ def my_teams(session: Session, company: Company, me: Rep, now: datetime) -> list
         )
         for team, member in teams.teams_of(session, me)
     ]
+
+
+def my_headline(
+    session: Session,
+    me: Rep,
+    eff: p.EffectivePresence,
+    a: h.Availability,
+    places: list[assignment_log.Place],
+    when: Callable[[datetime | None], str],
+) -> hl.Headline:
+    """The status card's headline from my presence, my hours and my places in line."""
+    taking_part = any(member.taking_part for _team, member in teams.teams_of(session, me))
+    lines = [hl.InLine(pl.team.name, pl.kind, pl.place, pl.reason) for pl in places]
+    return hl.headline(eff, a, lines, taking_part, when)
 
 
 def recent(
@@ -137,13 +159,16 @@ def view(
         if "mates" in parts
         else []
     )
-    mine = my_teams(session, company, me, now) if "teams" in parts else []
+    places = assignment_log.places(session, company, me, now)
+    mine = my_teams(session, company, me, now, places) if "teams" in parts else []
+    eff = presence_service.read(me, now)
     return PhoneView(
         me,
-        presence_service.read(me, now),
+        eff,
         a,
         where_sentence(a, tz, now),
         tz,
+        my_headline(session, me, eff, a, places, lambda t: local(t, tz, now)),
         mates,
         mine,
         recent(session, me, tz, now, {t.team.slug: t.team.name for t in mine}) if mine else [],

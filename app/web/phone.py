@@ -94,6 +94,8 @@ def phone_events(me: str) -> live.Pick:
         if change.topics & my_day:
             names.append("status")
         if change.topics & (everyone | my_day):
+            if "status" not in names:  # the status card's headline says my place in line
+                names.append("status")
             names.append("teams")
         if change.topics & {feed.PRESENCE, feed.PEOPLE, feed.TEAM}:
             names.append("mates")

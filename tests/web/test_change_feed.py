@@ -276,8 +276,8 @@ def test_a_rolled_back_change_publishes_nothing(client, world, published, engine
 def test_the_phone_tab_hears_its_own_and_its_teams_changes():
     pick = phone_events("me")
     assert pick(feed.Change({P}, {"me"})) == ["status", "profiles", "teams", "mates"]
-    assert pick(feed.Change({P}, {"someone"})) == ["teams", "mates"]
-    assert pick(feed.Change({R})) == ["teams"]
+    assert pick(feed.Change({P}, {"someone"})) == ["status", "teams", "mates"]
+    assert pick(feed.Change({R})) == ["status", "teams"]  # my place in line is the headline
     assert "status" in pick(feed.Change({OFF}))
     assert pick(feed.Change({PROF}, {"someone"})) == []
 
