@@ -183,7 +183,7 @@ def test_apply_from_the_phone_tab_answers_the_panel_and_the_status_card_reads_fr
     )
     assert r.status_code == 200
     assert r.text.lstrip().startswith('<section class="card profiles" id="profiles"')
-    assert 'aria-current="true"' in r.text and "(in use)" in r.text
+    assert 'aria-current="true"' in r.text and ">In use</span>" in r.text
     assert 'hx-trigger="sse:profiles, catch-up"' in r.text  # the rest of the tab follows live
     assert "no longer matches" not in r.text
     status = client.get("/", headers={**HX, "HX-Target": "presence"})
