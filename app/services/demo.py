@@ -1,10 +1,17 @@
-"""The demo company: a manager and six reps in varied statuses on team `sales`."""
+"""The demo company: seven people in varied statuses (a manager who also takes work, six reps)
+on team `sales`, which keeps office hours, and three of them also on team `inbound`, open around
+the clock, so the hook picks a rep whenever a newcomer tries it.
+
+The company itself is open every day, all day: company hours gate every team, so a team can only
+be open around the clock in a company that is. `sales` has its own schedule (Mon–Fri 09:00–17:00,
+New York) and is away outside it: its work then goes to voicemail."""
 
 from datetime import datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from sqlmodel import Session, select
 
+from app.domain import hours as h
 from app.models import Company, Rep, Team, TeamMember
 from app.services import accounts, assigner
 from app.services import presence as presence_service
@@ -19,6 +26,9 @@ REPS = [
     ("Alex Chen", "alex@demo.ondeck.app", "offline", "+12125550105", None),
     ("Riya Shah", "riya@demo.ondeck.app", "available", "+12125550106", "Europe leads"),
 ]
+# team `inbound` (open around the clock): these members, in this order
+INBOUND = ("riya@demo.ondeck.app", "dana@demo.ondeck.app", "sam@demo.ondeck.app")
+OFFICE_HOURS = {"in_office": h.COMPANY_DEFAULT.to_json(), "lunch": {day: [] for day in h.DAYS}}
 
 
 def seed(session: Session, now: datetime) -> list[tuple[str, str, str]]:
@@ -30,16 +40,10 @@ def seed(session: Session, now: datetime) -> list[tuple[str, str, str]]:
     company = accounts.create_company(
         session, slug="demo", name="Demo Sales Co", timezone="America/New_York", now=now
     )
-    team = Team(
-        company_id=company.id,
-        slug="sales",
-        name="Sales",
-        dest_lunch={"type": "members"},
-        dest_away={"type": "voicemail"},
-        dest_vacation={"type": "voicemail"},
-        created_at=now,
-    )
-    session.add(team)
+    company.hours = h.ALWAYS.to_json()
+    team = _team(company, "sales", "Sales", OFFICE_HOURS, now)
+    inbound = _team(company, "inbound", "Inbound (24/7)", None, now)
+    session.add_all([team, inbound])
     for position, (name, email, status, phone, note) in enumerate(people):
         rep = _person(session, company, name, email, phone, status, now)
         presence_service.change(
@@ -51,6 +55,9 @@ def seed(session: Session, now: datetime) -> list[tuple[str, str, str]]:
             by="rep",
         )
         session.add(TeamMember(team_id=team.id, rep_id=rep.id, position=position))
+        if email in INBOUND:
+            place = INBOUND.index(email)
+            session.add(TeamMember(team_id=inbound.id, rep_id=rep.id, position=place))
     _history(session, company, now)
     return logins
 
@@ -61,7 +68,7 @@ CALLS = [time(10, 0), time(12, 0), time(15, 0)]
 
 def _history(session: Session, company: Company, now: datetime) -> None:
     """A week of past leads and calls through the real assigner, so the log and charts show
-    something (weekdays, inside company hours)."""
+    something (weekdays, inside sales' office hours)."""
     tz = ZoneInfo(company.timezone)
     today = now.astimezone(tz).date()
     days = [today - timedelta(days=n) for n in range(7, 0, -1)]
@@ -77,6 +84,21 @@ def _history(session: Session, company: Company, now: datetime) -> None:
         assigner.assign(
             session, company, team="sales", kind=kind, now=t, external_id=f"demo-{kind}-{n + 1}"
         )
+
+
+def _team(company: Company, slug: str, name: str, schedule: dict | None, now: datetime) -> Team:
+    """A demo team: lunch routes to the members, away and vacation to voicemail; no schedule
+    follows company hours."""
+    return Team(
+        company_id=company.id,
+        slug=slug,
+        name=name,
+        schedule=schedule,
+        dest_lunch={"type": "members"},
+        dest_away={"type": "voicemail"},
+        dest_vacation={"type": "voicemail"},
+        created_at=now,
+    )
 
 
 def _person(

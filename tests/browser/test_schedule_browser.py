@@ -1,9 +1,14 @@
-"""The Schedule tab and company hours on a phone: time off, closing Saturday, no JavaScript."""
+"""The Schedule tab and company hours on a phone: time off, shortening and closing Saturday, no
+JavaScript."""
 
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
+import httpx
+import pytest
+
 from tests.browser.conftest import PHONE, sign_in
+from tests.browser.test_board_browser import admin_token
 
 NEW_YORK = ZoneInfo("America/New_York")  # the demo company's and its reps' zone
 
@@ -46,7 +51,8 @@ def test_rep_adds_an_afternoon_off_and_sees_it_listed(phone):
     assert phone.locator("#time-off .list-item", has_text=f"{label(day)}, 13:00–17:00").count() == 1
 
 
-def test_manager_opens_then_closes_saturday_and_a_rep_sees_it(phone, browser, demo_server):
+def test_manager_shortens_then_closes_saturday_and_a_rep_sees_it(phone, browser, demo_server):
+    # The demo company is open all week, all day (its team `inbound` works around the clock).
     sign_in(phone, "manager@demo.ondeck.app")
     phone.goto("/settings/company")
     phone.locator("#company-hours-sat-open").check()
@@ -70,12 +76,32 @@ def test_manager_opens_then_closes_saturday_and_a_rep_sees_it(phone, browser, de
     phone.get_by_role("button", name="Save hours", exact=True).last.click()
     phone.get_by_text("Company hours saved.").wait_for()
     rep.reload()
-    assert "Sat–Sun" in rep.locator("#hours .card").first.inner_text()
+    saturday = rep.locator("#hours .card").first.locator(".list-item", has_text="Sat")
+    assert "Closed" in saturday.inner_text()
     assert "10:00–14:00" not in rep.locator("#hours .card").first.inner_text()
     rep.context.close()
 
+    # Saturday open all day again, as the demo has it (an end of 00:00 is midnight)
+    phone.locator("#company-hours-sat-open").check()
+    phone.wait_for_selector("#company-hours-sat-start-0")
+    phone.locator("#company-hours-sat-start-0").fill("00:00")
+    phone.locator("#company-hours-sat-end-0").fill("00:00")
+    phone.get_by_role("button", name="Save hours", exact=True).last.click()
+    phone.get_by_text("Company hours saved.").wait_for()
 
-def test_rep_sets_own_hours_with_a_lunch_gap_and_sees_the_warning(phone):
+
+@pytest.fixture
+def closed_saturday(demo_server):  # type: ignore[no-untyped-def]
+    """The demo company (open all week, all day) closed on Saturdays, restored after."""
+    headers = {"Authorization": f"Bearer {admin_token(demo_server.env)}"}
+    with httpx.Client(base_url=demo_server.url + "/api/v1", headers=headers) as api:
+        before = api.get("/company").json()["hours"]
+        assert api.patch("/company", json={"hours": {**before, "sat": []}}).status_code == 200
+        yield
+        assert api.patch("/company", json={"hours": before}).status_code == 200
+
+
+def test_rep_sets_own_hours_with_a_lunch_gap_and_sees_the_warning(phone, closed_saturday):
     sign_in(phone, "sam@demo.ondeck.app")
     phone.goto("/schedule#hours")
     phone.get_by_role("radio", name="My hours").check()
