@@ -8,12 +8,13 @@ the request holding SQLite's write lock waited for the loop to commit (docs/perf
 """
 
 import asyncio
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from contextlib import AbstractContextManager
-from typing import Any
+from typing import Any, TypeVar
 
 import anyio.to_thread
 from litestar import Request
+from litestar.connection import ASGIConnection
 from litestar.types import ASGIApp, Receive, Scope, Send
 from sqlalchemy import Engine
 from sqlmodel import Session
@@ -24,6 +25,7 @@ from app.db import is_sqlite, transaction
 SAFE = {"GET", "HEAD", "OPTIONS"}
 SLOTS = 24  # below every pool's size (SQLite 80, PostgreSQL 30 per worker)
 UNIT = "ondeck.unit"
+T = TypeVar("T")
 
 
 class Gates:
@@ -74,6 +76,43 @@ class Unit:
             await anyio.to_thread.run_sync(self._tx.__exit__, *args)
         finally:
             self.gates.leave(self.write)
+
+    def _run(self, work: Callable[[Session], T]) -> T:
+        """In a worker thread: `work` on the session, then commit (or roll back if it raised)."""
+        try:
+            result = work(self.session)
+        except BaseException as exc:
+            self._tx.__exit__(type(exc), exc, exc.__traceback__)  # rolls back (or a Conflict)
+            raise
+        self._tx.__exit__(None, None, None)
+        return result
+
+    async def finish(self, work: Callable[[Session], T]) -> T:
+        """Run `work` and commit in one worker thread (one hop instead of a handler's and a
+        commit's), then give the gates back; the answer is durable when this returns."""
+        if self.ended:
+            raise RuntimeError("this unit of work has ended")
+        self.ended = True
+        try:
+            return await anyio.to_thread.run_sync(self._run, work)
+        finally:
+            self.gates.leave(self.write)
+
+
+async def open_unit(connection: ASGIConnection[Any, Any, Any, Any]) -> Unit:
+    """Wait for a writer's turn and open the request's unit of work before its handler (the hook's
+    guard checks the token inside it); `end_abandoned_units` ends it if the request fails."""
+    gates: Gates = connection.app.state.gates
+    await gates.enter(True)
+    unit = Unit(connection.app.state.engine, gates, True)
+    connection.scope[UNIT] = unit  # type: ignore[literal-required]
+    return unit
+
+
+def unit_of(connection: ASGIConnection[Any, Any, Any, Any]) -> Unit:
+    """The unit of work `open_unit` opened for this request."""
+    unit: Unit = connection.scope[UNIT]  # type: ignore[literal-required]
+    return unit
 
 
 async def provide_db(request: Request[Any, Any, Any]) -> AsyncIterator[Session]:

@@ -28,7 +28,7 @@ from app.api.common import bearer_required
 from app.api.hubspot import HUBSPOT_ROUTES
 from app.clock import Clock
 from app.db import make_engine, transaction
-from app.deps import end_abandoned_units, open_gates, provide_db
+from app.deps import SLOTS, end_abandoned_units, open_gates, provide_db
 from app.errors import EXCEPTION_HANDLERS
 from app.screen import screen
 from app.sessions import RotatingSessionConfig
@@ -128,7 +128,10 @@ def create_app(settings: Settings | None = None, *, clock: Clock | None = None) 
     return app
 
 
-THREADS = 256
+# Every transaction runs in a worker thread, and the gates admit at most SLOTS at once (writers
+# wait for their turn on the event loop, not in a thread), so a few more than SLOTS suffice: the
+# rest serve token reads and other short hops. More threads only contend for one GIL.
+THREADS = SLOTS + 8
 
 
 def _dispose(engine: Any) -> None:
@@ -147,11 +150,11 @@ class OnDeck(Litestar):
 
 
 async def _enough_threads() -> None:
-    """Give sync handlers more threads than the default six.
+    """Give sync handlers a pool sized for the gates rather than the default six.
 
-    On SQLite a writer waits for the write lock inside its handler's thread; with every thread of a
-    small pool waiting, the request that holds the lock could not be finished (measured: the hook
-    stalled at 8 concurrent connections with the default pool). Waiting threads are cheap.
+    Before the gates, a writer waited for SQLite's write lock inside its handler's thread; with
+    every thread of a small pool waiting, the request that held the lock could not be finished
+    (measured: the hook stalled at 8 concurrent connections with the default pool).
     """
     asyncio.get_running_loop().set_default_executor(ThreadPoolExecutor(max_workers=THREADS))
     anyio.to_thread.current_default_thread_limiter().total_tokens = THREADS

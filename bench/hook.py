@@ -1,8 +1,10 @@
 """The hook against its floor: throughput and p99 under wrk (32 connections), one worker, SQLite.
 
 Run: python -m bench.hook [--seconds 15] [--scale]
-Prints the hook's and the floor's requests/s and p99 and their ratios. --scale also measures the
-hook's cost at 1,000 vs 1,000,000 past assignments and with 50 vs 500 members.
+Prints the hook's and the floor's requests/s, p99, the server's CPU microseconds per answer
+(user + system of the server's processes, from /proc: steadier than throughput on a shared
+machine), and p50 at 1 connection, with their ratios. --scale also measures the hook's cost at
+1,000 vs 1,000,000 past assignments and with 50 vs 500 members.
 Needs wrk (apt-get install -y wrk).
 """
 
@@ -14,6 +16,7 @@ import sys
 import tempfile
 import time
 import uuid
+from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
@@ -127,25 +130,62 @@ def _past(engine, company_id, team_id, reps, past, now) -> None:  # type: ignore
         s.add(Rotation(team_id=team_id, kind="lead", seq=len(reps)))
 
 
-def wrk(url: str, lua: str, seconds: int) -> tuple[float, float]:
-    """Run wrk with 32 connections; answer (requests/s, p99 ms)."""
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU seconds of a process and all its descendants (Linux /proc)."""
+    tick = os.sysconf("SC_CLK_TCK")
+    stats = {}
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+            except OSError:
+                continue
+            stats[int(entry.name)] = (int(fields[1]), (int(fields[11]) + int(fields[12])) / tick)
+    total, todo = 0.0, [pid]
+    while todo:
+        one = todo.pop()
+        total += stats.get(one, (0, 0.0))[1]
+        todo += [child for child, (parent, _) in stats.items() if parent == one]
+    return total
+
+
+@dataclass(frozen=True)
+class Run:
+    """What wrk saw, and the server's CPU time per answer."""
+
+    rps: float
+    p99: float
+    p50: float
+    cpu_us: float  # the server's CPU microseconds per answer (user + system, all processes)
+
+
+def wrk(url: str, lua: str, seconds: int, pid: int | None = None, connections: int = 32) -> Run:
+    """Run wrk; answer throughput, p99 and p50 (ms), and the server's CPU per answer."""
     with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as f:
         f.write(lua)
+    before = cpu_seconds(pid) if pid else 0.0
+    threads = min(2, connections)
     out = subprocess.run(
-        ["wrk", "-t2", "-c32", f"-d{seconds}s", "--timeout", "30s", "--latency", "-s", f.name, url],
+        ["wrk", f"-t{threads}", f"-c{connections}", f"-d{seconds}s", "--timeout", "30s",
+         "--latency", "-s", f.name, url],
         capture_output=True,
         text=True,
         check=True,
-    ).stdout
+    ).stdout  # fmt: skip
+    cpu = cpu_seconds(pid) - before if pid else 0.0
     if os.environ.get("BENCH_DEBUG"):
         print(out)
     rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))  # type: ignore[union-attr]
-    m = re.search(r"99%\s+([\d.]+)(us|ms|s)", out)
-    assert m, out
-    p99 = float(m.group(1)) * {"us": 0.001, "ms": 1, "s": 1000}[m.group(2)]
+    done = int(re.search(r"(\d+) requests in", out).group(1))  # type: ignore[union-attr]
     if "Non-2xx" in out:
         print("  warning:", re.search(r"Non-2xx.*", out).group(0))  # type: ignore[union-attr]
-    return rps, p99
+    return Run(rps, _percentile(out, "99"), _percentile(out, "50"), cpu / max(done, 1) * 1e6)
+
+
+def _percentile(out: str, which: str) -> float:
+    m = re.search(which + r"%\s+([\d.]+)(us|ms|s)", out)
+    assert m, out
+    return float(m.group(1)) * {"us": 0.001, "ms": 1, "s": 1000}[m.group(2)]
 
 
 def serve(args: list[str], env: dict[str, str], port: int) -> subprocess.Popen[bytes]:
@@ -172,8 +212,8 @@ def stop(proc: subprocess.Popen[bytes]) -> None:
         proc.wait()
 
 
-def measure_hook(tmp: Path, members: int, past: int, seconds: int) -> tuple[float, float]:
-    """Seed a fresh database and drive the app's hook with wrk."""
+def measure_hook(tmp: Path, members: int, past: int, seconds: int) -> tuple[Run, Run]:
+    """Seed a fresh database and drive the app's hook with wrk: 32 connections, then 1."""
     url = f"sqlite:///{tmp}/hook-{members}-{past}.db"
     env = {
         **os.environ,
@@ -185,13 +225,15 @@ def measure_hook(tmp: Path, members: int, past: int, seconds: int) -> tuple[floa
     port = free_port()
     proc = serve([sys.executable, "-m", "app", "serve", "--port", str(port)], env, port)
     try:
-        return wrk(f"http://127.0.0.1:{port}/api/v1/assignments", LUA % token, seconds)
+        target = f"http://127.0.0.1:{port}/api/v1/assignments"
+        busy = wrk(target, LUA % token, seconds, proc.pid)
+        return busy, wrk(target, LUA % token, max(3, seconds // 2), proc.pid, connections=1)
     finally:
         stop(proc)
 
 
-def measure_floor(tmp: Path, seconds: int) -> tuple[float, float]:
-    """Prepare the floor's database and drive it with wrk."""
+def measure_floor(tmp: Path, seconds: int) -> tuple[Run, Run]:
+    """Prepare the floor's database and drive it with wrk: 32 connections, then 1."""
     path = f"{tmp}/floor.db"
     floor.prepare(path)
     port = free_port()
@@ -211,9 +253,18 @@ def measure_floor(tmp: Path, seconds: int) -> tuple[float, float]:
         port,
     )
     try:
-        return wrk(f"http://127.0.0.1:{port}/hook", LUA % "floor-token", seconds)
+        target = f"http://127.0.0.1:{port}/hook"
+        busy = wrk(target, LUA % "floor-token", seconds, proc.pid)
+        return busy, wrk(target, LUA % "floor-token", max(3, seconds // 2), proc.pid, connections=1)
     finally:
         stop(proc)
+
+
+def _line(name: str, busy: Run, single: Run) -> str:
+    return (
+        f"{name}: {busy.rps:8.1f} req/s  p99 {busy.p99:7.2f} ms  CPU {busy.cpu_us:7.0f} us/answer"
+        f"  | 1 connection: p50 {single.p50:6.2f} ms"
+    )
 
 
 def main() -> None:
@@ -221,30 +272,32 @@ def main() -> None:
     ap.add_argument("--seconds", type=int, default=15)
     ap.add_argument("--scale", action="store_true")
     args = ap.parse_args()
+    print(f"load average before: {os.getloadavg()[0]:.1f} (CPU figures are the server's own)")
     with tempfile.TemporaryDirectory() as d:
         tmp = Path(d)
-        h_rps, h_p99 = measure_hook(tmp, 50, 5_000, args.seconds)
-        f_rps, f_p99 = measure_floor(tmp, args.seconds)
+        hook, hook1 = measure_hook(tmp, 50, 5_000, args.seconds)
+        flo, flo1 = measure_floor(tmp, args.seconds)
+        print(_line("hook ", hook, hook1) + "  (50 reps, 20 time off each, 5,000 past)")
+        print(_line("floor", flo, flo1))
         print(
-            f"hook : {h_rps:8.1f} req/s  p99 {h_p99:7.2f} ms  (50 reps, 20 time off each, "
-            "5,000 past assignments)"
-        )
-        print(f"floor: {f_rps:8.1f} req/s  p99 {f_p99:7.2f} ms")
-        print(
-            f"hook/floor throughput {h_rps / f_rps:.2f} (target >= 0.5), "
-            f"p99 {h_p99 / f_p99:.2f} (target <= 2)"
+            f"hook/floor throughput {hook.rps / flo.rps:.2f} (target >= 0.5), "
+            f"p99 {hook.p99 / flo.p99:.2f} (target <= 2), "
+            f"p50 at 1 connection {hook1.p50 / flo1.p50:.2f} (target <= 2), "
+            f"CPU per answer {hook.cpu_us / flo.cpu_us:.1f}x"
         )
         if args.scale:
-            small = measure_hook(tmp, 50, 1_000, args.seconds)
-            large = measure_hook(tmp, 50, 1_000_000, args.seconds)
+            small, _ = measure_hook(tmp, 50, 1_000, args.seconds)
+            large, _ = measure_hook(tmp, 50, 1_000_000, args.seconds)
             print(
-                f"past 1,000: {small[0]:.1f} req/s; 1,000,000: {large[0]:.1f} req/s; "
-                f"cost ratio {small[0] / large[0]:.2f} (target <= 1.2)"
+                f"past 1,000: {small.rps:.1f} req/s, {small.cpu_us:.0f} us; 1,000,000: "
+                f"{large.rps:.1f} req/s, {large.cpu_us:.0f} us; cost ratio (CPU per answer) "
+                f"{large.cpu_us / small.cpu_us:.2f} (target <= 1.2)"
             )
-            big = measure_hook(tmp, 500, 5_000, args.seconds)
+            big, _ = measure_hook(tmp, 500, 5_000, args.seconds)
             print(
-                f"50 members: {h_rps:.1f} req/s; 500 members: {big[0]:.1f} req/s; "
-                f"cost ratio {h_rps / big[0]:.2f} (target <= 5)"
+                f"50 members: {hook.rps:.1f} req/s, {hook.cpu_us:.0f} us; 500 members: "
+                f"{big.rps:.1f} req/s, {big.cpu_us:.0f} us; cost ratio (CPU per answer) "
+                f"{big.cpu_us / hook.cpu_us:.2f} (target <= 5)"
             )
 
 

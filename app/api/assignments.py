@@ -1,17 +1,18 @@
 """The hook (POST /assignments), its preview, and the decision log."""
 
-from typing import Annotated
+from typing import Annotated, Any
 
 import msgspec
-from litestar import Controller, Response
+from litestar import Controller, Request, Response, post
 from litestar.datastructures import ResponseHeader
 from litestar.openapi.datastructures import ResponseSpec
 from litestar.params import Parameter
 from sqlmodel import Session
 
-from app.api.common import AT, AUTH, ERRORS, api_get, api_post, instant
+from app.api.common import AT, AUTH, ERRORS, IN_TRANSACTION, SECURITY, api_get, instant
 from app.api.schemas import AssignmentIn, AssignmentOut, AssignmentPreview, KindName
 from app.clock import Clock
+from app.deps import unit_of
 from app.domain import inputs
 from app.models import Company
 from app.services import assigner
@@ -34,6 +35,18 @@ REPLAYED = ResponseSpec(
     "(header Idempotent-Replayed: true); nothing new is assigned",
 )
 
+JSON = "application/json"
+_REPLAY = {"Idempotent-Replayed": "true"}
+
+
+def _encode(outcome: assigner.Outcome) -> bytes:
+    """The answer's JSON, encoded once: a new answer as built (it has the published shape), a
+    replay read back through the published shape (a stored answer may carry later fields)."""
+    if outcome.replayed:
+        return msgspec.json.encode(msgspec.convert(outcome.answer, AssignmentOut))
+    return msgspec.json.encode(outcome.answer)
+
+
 REPLAYED_HEADER = ResponseHeader(
     name="Idempotent-Replayed",
     description="true on a replay (status 200) of the first answer under the Idempotency-Key",
@@ -46,35 +59,45 @@ class AssignmentController(Controller):
     tags = ["assignments"]
     dependencies = AUTH
 
-    @api_post(
+    @post(
         "/",
         status_code=201,
         responses={**ERRORS, 200: REPLAYED},
         response_headers=[REPLAYED_HEADER],
         summary="Who gets the next lead or call (the hook)",
+        security=SECURITY,
+        opt={IN_TRANSACTION: True},
     )
-    def hook(
+    async def hook(
         self,
-        company: Company,
-        db: Session,
+        request: Request[Any, Any, Any],
         clock: Clock,
         data: AssignmentIn,
         key: str | None = KEY_HEADER,
     ) -> Response[AssignmentOut]:
-        """Assign the next lead or call of a team; durable before it answers, with its trace."""
-        outcome = assigner.assign(
-            db,
-            company,
-            team=data.team,
-            kind=data.kind,
-            external_id=data.external_id,
-            key=key,
-            now=clock.now(),
-        )
-        body = msgspec.convert(outcome.answer, AssignmentOut)
-        if outcome.replayed:
-            return Response(body, status_code=200, headers={"Idempotent-Replayed": "true"})
-        return Response(body, status_code=201)
+        """Assign the next lead or call of a team; durable before it answers, with its trace.
+
+        One transaction, one worker thread: the guard opened the unit of work and checked the
+        token in it; here the work is assigned, committed and encoded (docs/performance.md)."""
+        company: Company = request.state.token_company
+        now = clock.now()
+
+        def work(db: Session) -> tuple[bytes, bool]:
+            found = assigner.assign(
+                db,
+                company,
+                team=data.team,
+                kind=data.kind,
+                external_id=data.external_id,
+                key=key,
+                now=now,
+            )
+            return _encode(found), found.replayed
+
+        body, replayed = await unit_of(request).finish(work)
+        status, headers = (200, _REPLAY) if replayed else (201, None)
+        # the bytes are sent as they are: the answer is already AssignmentOut's JSON
+        return Response(body, status_code=status, headers=headers, media_type=JSON)  # type: ignore[arg-type]
 
     @api_get("/preview", summary="What the hook would answer at an instant")
     def preview(

@@ -11,13 +11,16 @@ from litestar.exceptions import NotAuthorizedException
 from litestar.handlers import BaseRouteHandler
 from litestar.openapi.datastructures import ResponseSpec
 from litestar.params import Parameter
-from sqlmodel import Session
+from sqlalchemy import bindparam
+from sqlalchemy import select as columns
+from sqlmodel import Session, col
 
 from app.clock import Clock
 from app.db import transaction
+from app.deps import open_unit
 from app.domain import inputs
 from app.models import ApiToken, Company
-from app.services import accounts
+from app.services import accounts, security
 from app.services.errors import Forbidden, NotFound
 
 PROBLEM = "application/problem+json"
@@ -47,6 +50,9 @@ async def bearer_required(
     scheme, _sep, secret = connection.headers.get("authorization", "").partition(" ")
     if scheme.lower() != "bearer" or not secret.strip():
         raise NotAuthorizedException("Send Authorization: Bearer <token>.")
+    if connection.route_handler.opt.get(IN_TRANSACTION):
+        await _token_in_unit(connection, secret.strip())
+        return
     found = await anyio.to_thread.run_sync(_live_token, connection, secret.strip())
     if found is None:
         raise NotAuthorizedException("Unknown or revoked token.")
@@ -63,6 +69,36 @@ def _live_token(
         token = accounts.token_for(rs, secret)
         company = rs.get(Company, token.company_id) if token else None
     return (token, company) if token is not None and company is not None else None
+
+
+IN_TRANSACTION = "token_in_transaction"  # a handler's opt: check the token in its own unit
+_TOKEN = columns(col(ApiToken.company_id), col(ApiToken.revoked_at)).where(
+    col(ApiToken.digest) == bindparam("digest")
+)
+
+
+async def _token_in_unit(connection: ASGIConnection[Any, Any, Any, Any], secret: str) -> None:
+    """The hook's way: open the request's one unit of work (its writer turn) and check the token
+    as its first statement; the handler finishes the same transaction (deps.Unit.finish)."""
+    if len(secret) > 512 or not secret.isascii() or not secret.isprintable():
+        raise NotAuthorizedException("Unknown or revoked token.")
+    unit = await open_unit(connection)
+    try:
+        company = await anyio.to_thread.run_sync(_company_of_token, unit.session, secret)
+        if company is None:
+            raise NotAuthorizedException("Unknown or revoked token.")
+    except BaseException as exc:
+        await unit.end(exc)  # rolled back; an unreachable database becomes Unavailable (503)
+        raise
+    connection.state.token_company = company
+
+
+def _company_of_token(session: Session, secret: str) -> Company | None:
+    """The company of the live token behind `secret` (one indexed read, then the company)."""
+    found = session.connection().execute(_TOKEN, {"digest": security.digest(secret)}).first()
+    if found is None or found.revoked_at is not None:
+        return None
+    return session.get(Company, found.company_id)
 
 
 def provide_token(request: Request[Any, Any, Any]) -> ApiToken:

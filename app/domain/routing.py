@@ -292,10 +292,13 @@ def _tier(traced: Sequence[tuple[Candidate, TraceEntry]], tier: int) -> list[Can
     return sorted((c for c, e in traced if e.tier == tier), key=_least_recent_first)
 
 
-def pick(candidates: Sequence[Candidate], kind: Kind) -> Decision:
-    """Decide who gets the next lead or call: the least recently assigned of the best tier."""
-    members = sorted(candidates, key=lambda c: c.position)
-    traced = [(c, trace_entry(c)) for c in members]
+def pick(
+    candidates: Sequence[Candidate], kind: Kind, entries: Sequence[TraceEntry] | None = None
+) -> Decision:
+    """Decide who gets the next lead or call: the least recently assigned of the best tier.
+    `entries`, when given, are the candidates' trace entries already worked out (in order)."""
+    found = entries if entries is not None else [trace_entry(c) for c in candidates]
+    traced = sorted(zip(candidates, found, strict=True), key=lambda ce: ce[0].position)
     first, second = _tier(traced, 1), _tier(traced, 2)
     chosen = first or second
     assignee = chosen[0].rep_id if chosen else None

@@ -6,15 +6,13 @@ from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import bindparam, insert, update
-from sqlalchemy import select as columns
-from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy import insert
 from sqlalchemy.exc import IntegrityError
-from sqlmodel import Session, col, select
+from sqlmodel import Session, select
 
 from app.domain import routing as r
-from app.models import Assignment, Company, Rotation, Team, Turn, UTCDateTime, new_id
-from app.services import roster, team_state, teams
+from app.models import Assignment, Company, Team, new_id
+from app.services import roster, rotation, team_state, teams
 from app.services.errors import Invalid, Refused
 
 MAX_KEY = 255
@@ -77,9 +75,10 @@ def preview(session: Session, company: Company, *, team: str, kind: str, at: dat
 
 def line_up(session: Session, look: roster.Look, kind: r.Kind) -> tuple[str, ...]:
     """Eligible members in the order they would get the next work of this kind."""
-    turns = _turns(session, look.team.id, kind)
-    cands = [replace(s.candidate, last_turn=turns.get(s.rep.id)) for s in look.seen]
-    return r.pick(cands, r.Kind.CALL).hunt  # a call's hunt list: tier 1, then tier 2
+    turns = rotation.turns(session, look.team.id, kind)
+    cands = [_turned(s.candidate, turns) for s in look.seen]
+    entries = [s.entry for s in look.standing]
+    return r.pick(cands, r.Kind.CALL, entries).hunt  # a call's hunt list: tier 1, then tier 2
 
 
 # --- One answer ---------------------------------------------------------------------------------
@@ -102,7 +101,7 @@ def _record(
     answer["created_at"] = stamp(now)
     assignee = step.decision.assignee
     if assignee is not None and step.seq is not None:
-        _take_turn(session, step.team.id, kind, assignee, step.seq, now)
+        rotation.take_turn(session, step.team.id, kind, assignee, step.seq, now)
     row = {
         "id": answer["id"],
         "company_id": company.id,
@@ -140,15 +139,25 @@ def _route(
 
 def _step(session: Session, look: roster.Look, kind: r.Kind, lock: bool) -> Step:
     """Pick among the members, locking the rotation first so no turn is handed out twice."""
-    cands = [s.candidate for s in look.seen]
+    cands, entries = [s.candidate for s in look.seen], [s.entry for s in look.standing]
     if look.team_reason is not None:
-        return Step(look.team, look.seen, r.pick(cands, kind), look.team_reason, look.destination)
-    if not any(s.entry.eligible for s in look.standing):
-        return Step(look.team, look.seen, r.pick(cands, kind), "nobody_available", _away(look.team))
-    seq = _next_seq(session, look.team.id, kind) if lock else None
-    turns = _turns(session, look.team.id, kind)  # read under the lock: the order is settled
-    decision = r.pick([replace(c, last_turn=turns.get(c.rep_id)) for c in cands], kind)
+        decision = r.pick(cands, kind, entries)
+        return Step(look.team, look.seen, decision, look.team_reason, look.destination)
+    if not any(e.eligible for e in entries):
+        decision = r.pick(cands, kind, entries)
+        return Step(look.team, look.seen, decision, "nobody_available", _away(look.team))
+    seq = rotation.next_seq(session, look.team.id, kind) if lock else None
+    turns = rotation.turns(session, look.team.id, kind)  # read under the lock: the order is settled
+    decision = r.pick([_turned(c, turns) for c in cands], kind, entries)
     return Step(look.team, look.seen, decision, "assigned", None, seq)
+
+
+def _turned(c: r.Candidate, turns: dict[str, int]) -> r.Candidate:
+    """The candidate with their last turn (built directly: dataclasses.replace costs 3x)."""
+    return r.Candidate(
+        c.rep_id, c.name, c.position, c.taking_part, c.working_reason, c.status, c.locked,
+        turns.get(c.rep_id),
+    )  # fmt: skip
 
 
 def _away(team: Team) -> r.Destination:
@@ -157,80 +166,7 @@ def _away(team: Team) -> r.Destination:
     return r.VOICEMAIL if dest.type == "members" else dest
 
 
-# --- Rotation rows ------------------------------------------------------------------------------
-
-
 _STORE = insert(Assignment)
-_WHICH = (col(Rotation.team_id) == bindparam("b_team"), col(Rotation.kind) == bindparam("b_kind"))
-_BUMP = (
-    update(Rotation)
-    .where(*_WHICH)
-    .values(seq=col(Rotation.seq) + 1)
-    .returning(col(Rotation.seq))
-    .execution_options(synchronize_session=False)
-)
-_TURNS = columns(col(Turn.rep_id), col(Turn.last_seq)).where(
-    col(Turn.team_id) == bindparam("b_team"), col(Turn.kind) == bindparam("b_kind")
-)
-
-
-def _next_seq(session: Session, team_id: str, kind: r.Kind) -> int:
-    """Lock the team's rotation row for this kind and move its counter (PostgreSQL row lock;
-    on SQLite the request already holds the write lock from BEGIN IMMEDIATE)."""
-    which = {"b_team": team_id, "b_kind": kind.value}
-    seq = session.connection().execute(_BUMP, which).scalar_one_or_none()
-    if seq is None:  # the first turn of this team and kind: create the row, racing safely
-        session.connection().execute(_dialect(session).CREATE_ROTATION, which)
-        seq = session.connection().execute(_BUMP, which).scalar_one()
-    return int(seq)
-
-
-def _turns(session: Session, team_id: str, kind: r.Kind) -> dict[str, int]:
-    """When each member last had a turn for this team and kind (one query)."""
-    rows = session.connection().execute(_TURNS, {"b_team": team_id, "b_kind": kind.value})
-    return {rep_id: seq for rep_id, seq in rows}
-
-
-def _take_turn(
-    session: Session, team_id: str, kind: str, rep_id: str, seq: int, now: datetime
-) -> None:
-    """Record the assignee's turn (insert or move forward)."""
-    values = {"b_team": team_id, "b_kind": kind, "b_rep": rep_id, "b_seq": seq, "b_at": now}
-    session.connection().execute(_dialect(session).TAKE_TURN, values)
-
-
-class _Upserts:
-    """INSERTs that tolerate a race (ON CONFLICT), built once per dialect."""
-
-    def __init__(self, dialect: Any) -> None:
-        self.CREATE_ROTATION = (
-            dialect.insert(Rotation)
-            .values(team_id=bindparam("b_team"), kind=bindparam("b_kind"), seq=0)
-            .on_conflict_do_nothing()
-        )
-        at = bindparam("b_at", type_=UTCDateTime)
-        self.TAKE_TURN = (
-            dialect.insert(Turn)
-            .values(
-                team_id=bindparam("b_team"),
-                kind=bindparam("b_kind"),
-                rep_id=bindparam("b_rep"),
-                last_seq=bindparam("b_seq"),
-                last_at=at,
-            )
-            .on_conflict_do_update(
-                index_elements=["team_id", "kind", "rep_id"],
-                set_={"last_seq": bindparam("b_seq"), "last_at": at},
-            )
-        )
-
-
-_UPSERTS = {"postgresql": _Upserts(postgresql), "sqlite": _Upserts(sqlite)}
-
-
-def _dialect(session: Session) -> _Upserts:
-    """The upserts for the session's database."""
-    return _UPSERTS[session.get_bind().dialect.name]
 
 
 # --- The answer ---------------------------------------------------------------------------------
