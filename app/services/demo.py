@@ -64,25 +64,34 @@ def seed(session: Session, now: datetime) -> list[tuple[str, str, str]]:
 
 LEADS = [time(9, 30), time(10, 15), time(11, 0), time(13, 30), time(14, 45), time(16, 0)]
 CALLS = [time(10, 0), time(12, 0), time(15, 0)]
+# inbound works around the clock, every day: some of its work comes early, late and at weekends
+INBOUND_LEADS = [time(7, 0), time(12, 30), time(19, 30), time(22, 15)]
+INBOUND_CALLS = [time(8, 0), time(20, 45)]
 
 
 def _history(session: Session, company: Company, now: datetime) -> None:
     """A week of past leads and calls through the real assigner, so the log and charts show
-    something (weekdays, inside sales' office hours)."""
+    something: sales on weekdays inside its office hours, inbound every day at any hour."""
     tz = ZoneInfo(company.timezone)
     today = now.astimezone(tz).date()
     days = [today - timedelta(days=n) for n in range(7, 0, -1)]
-    work = [
-        (d, at, kind)
+    sales = [
+        (d, at, "sales", kind)
         for d in days
         if d.weekday() < 5
         for kind, ts in (("lead", LEADS), ("call", CALLS))
         for at in ts
     ]
-    for n, (day, at, kind) in enumerate(sorted(work)):
+    inbound = [
+        (d, at, "inbound", kind)
+        for d in days
+        for kind, ts in (("lead", INBOUND_LEADS), ("call", INBOUND_CALLS))
+        for at in ts
+    ]
+    for n, (day, at, team, kind) in enumerate(sorted(sales + inbound)):
         t = datetime.combine(day, at, tz)
         assigner.assign(
-            session, company, team="sales", kind=kind, now=t, external_id=f"demo-{kind}-{n + 1}"
+            session, company, team=team, kind=kind, now=t, external_id=f"demo-{kind}-{n + 1}"
         )
 
 
