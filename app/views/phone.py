@@ -57,6 +57,7 @@ class PhoneView:
     teams: list[MyTeam] = field(default_factory=list)
     recent: list[tuple[dict[str, object], str, str]] = field(default_factory=list)
     profiles: "profiles.Panel | None" = None
+    places: list[assignment_log.Place] = field(default_factory=list)  # for leads and calls
 
 
 PARTS = frozenset({"status", "teams", "mates", "profiles"})
@@ -173,6 +174,7 @@ def view(
         mine,
         recent(session, me, tz, now, {t.team.slug: t.team.name for t in mine}) if mine else [],
         profiles.panel(session, me, now) if "profiles" in parts else None,
+        places,
     )
 
 
