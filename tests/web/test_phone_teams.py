@@ -67,3 +67,20 @@ def test_my_recent_assignment_is_listed_with_the_teams_name(client, engine):
     )
     recent = client.get("/").text.split('id="recent"')[1].split("</ul>")[0]
     assert "crm-7" in recent and "Sales lead" in recent
+
+
+def test_status_card_lists_every_line_i_stand_in_and_updates_after_a_turn(client, engine):
+    import re
+
+    w, dana, lee = _setup(client, engine)
+
+    def places() -> list[tuple[str, str]]:
+        card = client.get("/parts/status", headers={"HX-Request": "true"}).text
+        rows = re.findall(r"<li><span>([^<]+)</span>\s*<span[^>]*>([^<]+)</span></li>", card)
+        return [(what.strip(), where.strip()) for what, where in rows]
+
+    assert places() == [("Sales leads", "next"), ("Sales calls", "next")]
+    body = {"team": "sales", "kind": "lead"}
+    hook = client.post("/api/v1/assignments", headers=w.assign(), json=body)
+    assert hook.json()["assignee"]["id"] == dana.id  # Dana took the lead: Lee is next for leads
+    assert places() == [("Sales leads", "2nd of 2"), ("Sales calls", "next")]
