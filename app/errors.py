@@ -12,6 +12,7 @@ from sqlalchemy.exc import TimeoutError as PoolTimeout
 
 from app.db import Conflict, Unavailable
 from app.services.errors import Forbidden, Invalid, NotFound, Refused, Throttled, WrongSecret
+from app.web.common import is_htmx
 from app.web.headers import security_headers
 
 PROBLEM = "application/problem+json"
@@ -60,7 +61,7 @@ def _page(
     """Browsers: not signed in goes to sign-in; other errors get a plain page."""
     if status == 401:
         target = "/signin?next=" + quote(request.url.path)
-        if request.headers.get("hx-request"):
+        if is_htmx(request):
             return Response("", status_code=204, headers={"HX-Redirect": target})
         return Redirect(target)
     return Template(

@@ -1,21 +1,16 @@
 """Sign in, sign out, and accepting an invitation."""
 
-from typing import Annotated, Any
+from typing import Any
 
 from litestar import Controller, Request
-from litestar.enums import RequestEncodingType
-from litestar.params import Body
 from litestar.response import Redirect, Template
 from sqlmodel import Session
 
 from app.clock import Clock
-from app.models import Rep
 from app.services import accounts
 from app.services.errors import Invalid, NotFound, Throttled, WrongSecret
 from app.sessions import start_session
-from app.web.common import SIGNED_IN, page, signed_in, web_get, web_post
-
-Form = Annotated[dict[str, str], Body(media_type=RequestEncodingType.URL_ENCODED)]
+from app.web.common import CTX, Ctx, Form, page, signed_in, web_get, web_post
 
 
 def _safe_next(target: str | None) -> str:
@@ -66,13 +61,11 @@ class AuthController(Controller):
         request.clear_session()
         return Redirect("/signin", status_code=303)
 
-    @web_post("/signout/everywhere", dependencies=SIGNED_IN)
-    def signout_everywhere(
-        self, request: Request[Any, Any, Any], db: Session, user: Rep
-    ) -> Redirect:
+    @web_post("/signout/everywhere", dependencies=CTX)
+    def signout_everywhere(self, c: Ctx) -> Redirect:
         """End every session of the signed-in person, in every browser, this one included."""
-        accounts.end_sessions(db, user)
-        request.clear_session()
+        accounts.end_sessions(c.db, c.user)
+        c.request.clear_session()
         return Redirect("/signin", status_code=303)
 
     @web_get("/invite/{token:str}")

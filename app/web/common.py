@@ -1,21 +1,33 @@
-"""Shared pieces of the HTML side: the signed-in person, roles, and page rendering."""
+"""Shared pieces of the HTML side: the signed-in person, roles, the handler context `Ctx`,
+forms, htmx and page rendering. Every web module takes these from here (never from another
+web module)."""
 
 import secrets
+from dataclasses import dataclass
+from datetime import datetime
 from functools import partial
-from typing import Any
+from typing import Annotated, Any
 
 from litestar import Request, get, post
 from litestar.di import Provide
+from litestar.enums import RequestEncodingType
 from litestar.exceptions import NotAuthorizedException, PermissionDeniedException
+from litestar.params import Body
+from litestar.plugins.htmx import HTMXDetails
 from litestar.response import Template
 from litestar.utils.scope.state import ScopeState
 from sqlmodel import Session
 
+from app.clock import Clock
 from app.deps import reader
 from app.models import Company, Rep
 from app.services import accounts
 from app.services.errors import Forbidden
 from app.sessions import CSRF, csrf_is_bound
+from app.settings import Settings
+
+Req = Request[Any, Any, Any]
+Form = Annotated[dict[str, str], Body(media_type=RequestEncodingType.URL_ENCODED)]
 
 web_get = partial(get, sync_to_thread=True, include_in_schema=False)
 web_post = partial(post, sync_to_thread=True, include_in_schema=False)
@@ -70,6 +82,59 @@ SIGNED_IN = {
 MANAGER = {"manager": Provide(require_manager, sync_to_thread=False)}
 
 
+def is_htmx(request: Req) -> bool:
+    """Whether htmx sent this request (then only the swapped fragment is answered). Works on
+    any request, the exception handlers' included (the HTMX plugin's `request.htmx`)."""
+    return bool(HTMXDetails(request))
+
+
+@dataclass(frozen=True)
+class Ctx:
+    """What every page handler works with: the request, the session, who, and the one `now`."""
+
+    request: Req
+    db: Session
+    company: Company
+    user: Rep
+    now: datetime
+    settings: Settings
+
+    @property
+    def htmx(self) -> bool:
+        """Whether htmx asked (then only the swapped fragment is answered)."""
+        return is_htmx(self.request)
+
+    def wants(self, target: str) -> bool:
+        """Whether htmx asked for the fragment with this id."""
+        return self.htmx and self.request.headers.get("hx-target") == target
+
+
+def provide_ctx(
+    request: Req, db: Session, company: Company, user: Rep, clock: Clock, settings: Settings
+) -> Ctx:
+    """The request, session, signed-in person and the one `now` of a page handler."""
+    return Ctx(request, db, company, user, clock.now(), settings)
+
+
+def provide_manager_ctx(ctx: Ctx, manager: Rep) -> Ctx:
+    """The same context, for managers only (others get 403)."""
+    return ctx
+
+
+CTX = {**SIGNED_IN, "c": Provide(provide_ctx, sync_to_thread=False)}
+MANAGER_CTX = {
+    **CTX,
+    **MANAGER,
+    "ctx": CTX["c"],
+    "c": Provide(provide_manager_ctx, sync_to_thread=False),
+}
+
+
+def team_section(c: Ctx, here: str) -> dict[str, Any]:
+    """What every page of the Team tab's sections needs: who, the tab, the section."""
+    return {"user": c.user, "company": c.company, "active_tab": "team", "here": here}
+
+
 def csrf_token(request: Request[Any, Any, Any]) -> str:
     """The CSRF token of this request (double-submit; rides in hx-headers and hidden inputs)."""
     return str(ScopeState.from_scope(request.scope).csrf_token or "")
@@ -80,7 +145,7 @@ def page(
 ) -> Template:
     """Render a template with the CSRF token and the request in its context."""
     context.setdefault("csrf_token", csrf_token(request))
-    context.setdefault("is_htmx", bool(request.headers.get("hx-request")))
+    context.setdefault("is_htmx", is_htmx(request))
     # names this page to its own event stream: what it changed itself is not sent back to it
     context.setdefault("page_id", secrets.token_hex(8))
     return Template(template_name=name, context=context, status_code=status_code)

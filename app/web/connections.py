@@ -12,12 +12,9 @@ from litestar.response import Redirect, Template
 from app.services import hubspot, telephony
 from app.services.errors import Invalid, NotFound
 from app.web import integration_views as views
-from app.web.common import page, web_post
-from app.web.integrations import ONCE_HUBSPOT, ONCE_TWILIO, whole_page
+from app.web.common import MANAGER_CTX, Ctx, page, web_post
 from app.web.once import done
-from app.web.schedule import Ctx
 from app.web.schedule_forms import MultiForm, one
-from app.web.schedule_settings import MANAGER_CTX
 
 PAGE = "/settings/integrations"
 
@@ -26,14 +23,14 @@ def _twilio(c: Ctx, status_code: int = 200, **kw: Any) -> Template:
     tv = views.twilio_view(c, **kw)
     if c.htmx:
         return page(c.request, "settings/_twilio.html", status_code, twilio=tv)
-    return whole_page(c, status_code, twilio=tv)
+    return views.whole_page(c, status_code, twilio=tv)
 
 
 def _hubspot(c: Ctx, status_code: int = 200, **kw: Any) -> Template:
     hv = views.hubspot_view(c, **kw)
     if c.htmx:
         return page(c.request, "settings/_hubspot.html", status_code, hubspot=hv)
-    return whole_page(c, status_code, hubspot=hv)
+    return views.whole_page(c, status_code, hubspot=hv)
 
 
 def _seconds(text: str) -> object:
@@ -67,7 +64,7 @@ class TwilioSettingsController(Controller):
             form.pop("auth_token")  # a secret is never sent back, even a refused one
             return _twilio(c, 422, form=form, errors={exc.field: exc.message})
         notice = "Twilio saved. Paste each URL below into its number in the Twilio Console."
-        return done(c, ONCE_TWILIO, PAGE + "#twilio", _twilio, notice=notice)
+        return done(c, views.ONCE_TWILIO, PAGE + "#twilio", _twilio, notice=notice)
 
     @web_post("/disconnect")
     def disconnect(self, c: Ctx) -> Template | Redirect:
@@ -75,7 +72,7 @@ class TwilioSettingsController(Controller):
         telephony.remove(c.db, c.company)
         c.db.flush()  # the section below reads the account again: gone
         notice = "Twilio disconnected. Calls to its numbers are refused until you connect again."
-        return done(c, ONCE_TWILIO, PAGE + "#twilio", _twilio, notice=notice)
+        return done(c, views.ONCE_TWILIO, PAGE + "#twilio", _twilio, notice=notice)
 
 
 class HubspotSettingsController(Controller):
@@ -98,7 +95,7 @@ class HubspotSettingsController(Controller):
             form.pop("client_secret")  # a secret is never sent back, even a refused one
             return _hubspot(c, 422, form=form, errors=error)
         notice = "HubSpot connected. Paste the URLs below into your workflows."
-        return done(c, ONCE_HUBSPOT, PAGE + "#hubspot", _hubspot, notice=notice)
+        return done(c, views.ONCE_HUBSPOT, PAGE + "#hubspot", _hubspot, notice=notice)
 
     @web_post("/disconnect")
     def disconnect(self, c: Ctx) -> Template | Redirect:
@@ -107,4 +104,4 @@ class HubspotSettingsController(Controller):
             hubspot.remove(c.db, c.company)
         c.db.flush()  # the section below reads the connection again: gone
         notice = "HubSpot disconnected. Its workflows are refused until you connect again."
-        return done(c, ONCE_HUBSPOT, PAGE + "#hubspot", _hubspot, notice=notice)
+        return done(c, views.ONCE_HUBSPOT, PAGE + "#hubspot", _hubspot, notice=notice)

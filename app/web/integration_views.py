@@ -1,14 +1,21 @@
 """What the Integrations page shows of the Twilio and HubSpot connections: whether each is set
 up, the form (secrets never shown back, only "set"), and the exact URLs to paste into the other
-system. Built from the services; the handlers are in app/web/connections.py."""
+system; the API tokens section; and the whole page. Built from the services; the handlers are
+in app/web/integrations.py (tokens) and app/web/connections.py."""
 
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any
 
+from litestar.response import Template
+
+from app.domain import hours as h
 from app.domain import telephony as t
-from app.services import hubspot, teams, telephony
+from app.models import ApiToken
+from app.services import accounts, hubspot, teams, telephony
 from app.services.errors import NotFound
-from app.web.schedule import Ctx
+from app.web.common import Ctx
+from app.web.once import settings_page, take_once
 
 HUBSPOT_KINDS = {"lead": "Lead", "call": "Call"}
 
@@ -118,5 +125,57 @@ def hubspot_view(c: Ctx, form: dict[str, str] | None = None, **kw: Any) -> Hubsp
         form={**stored, **(form or {})},
         teams=listed,
         urls=urls if row is not None else [],
+        **kw,
+    )
+
+
+ONCE = "once:integrations"
+ONCE_TWILIO, ONCE_HUBSPOT = "once:twilio", "once:hubspot"
+SCOPES = {
+    "assign": "Ask who gets the next lead or call; report calls and statuses.",
+    "admin": "Everything an assign token may do, plus people, teams, hours and holidays.",
+}
+
+
+@dataclass
+class TokensView:
+    """The company's API tokens, the form to make one, and a new secret shown once."""
+
+    tokens: list[ApiToken]
+    tz: str
+    hook_url: str
+    team: str  # a team slug for the example call
+    form: dict[str, str] = field(default_factory=lambda: {"scope": "assign"})
+    errors: dict[str, str] = field(default_factory=dict)
+    secret: dict[str, str] | None = None  # {name, value}
+    notice: str | None = None
+    scopes: dict[str, str] = field(default_factory=lambda: dict(SCOPES))
+
+    def day(self, at: datetime) -> str:
+        """A date in the company's zone, like "9 Mar 2026"."""
+        local = at.astimezone(h.zone(self.tz))
+        return f"{local.day} {local:%b %Y}"
+
+
+def whole_page(c: Ctx, status_code: int = 200, **sections: Any) -> Template:
+    """The Integrations page: tokens, the hook example, Twilio, HubSpot and webhooks. A section
+    passed in (a view with errors, say) replaces the stored one; each section shows once what
+    a redirect held for it (a secret, a notice)."""
+    tv = sections.pop("tv", None) or tokens_view(c, **take_once(c, ONCE))
+    twilio = sections.pop("twilio", None) or twilio_view(c, **take_once(c, ONCE_TWILIO))
+    hubspot = sections.pop("hubspot", None) or hubspot_view(c, **take_once(c, ONCE_HUBSPOT))
+    return settings_page(
+        c, "settings/integrations.html", status_code, tv=tv, twilio=twilio, hubspot=hubspot
+    )
+
+
+def tokens_view(c: Ctx, **kw: Any) -> TokensView:
+    """The tokens section: every token, the hook example's URL and a team to name in it."""
+    slugs = [t.slug for t in teams.listing(c.db, c.company)]
+    return TokensView(
+        accounts.list_tokens(c.db, c.company),
+        tz=c.company.timezone,
+        hook_url=f"{c.settings.base_url}/api/v1/assignments",
+        team=slugs[0] if slugs else "sales",
         **kw,
     )

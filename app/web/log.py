@@ -8,10 +8,7 @@ from app.domain import inputs
 from app.services.errors import Invalid
 from app.views import log as assignment_log
 from app.views import team as tv
-from app.web.common import page, web_get
-from app.web.schedule import Ctx
-from app.web.schedule_settings import MANAGER_CTX
-from app.web.teams import base
+from app.web.common import MANAGER_CTX, Ctx, page, team_section, web_get
 
 MAX_OFFSET = 10**9  # far past any log, well inside the databases' integers
 
@@ -32,7 +29,7 @@ class LogController(Controller):
             entries, more, errors = [], False, {exc.field: exc.message}
         today = c.now.astimezone(h.zone(c.company.timezone)).date()
         days = tv.by_day(entries, today)
-        ctx = {**base(c, "log"), **tv.log_choices(c.db, c.company), "errors": errors}
+        ctx = {**team_section(c, "log"), **tv.log_choices(c.db, c.company), "errors": errors}
         name = "log/_entries.html" if c.wants("log-entries") else "log/index.html"
         status_code = 422 if errors else 200
         return page(c.request, name, status_code, f=f, days=days, offset=offset, more=more, **ctx)
@@ -42,5 +39,8 @@ class LogController(Controller):
         """One decision with its full trace."""
         answer = assignment_log.get(c.db, c.company, assignment_id)
         e = tv.entry(answer, h.zone(c.company.timezone))
-        ctx = {**base(c, "log"), "team_names": tv.log_choices(c.db, c.company)["team_names"]}
+        ctx = {
+            **team_section(c, "log"),
+            "team_names": tv.log_choices(c.db, c.company)["team_names"],
+        }
         return page(c.request, "log/entry.html", e=e, **ctx)

@@ -5,8 +5,7 @@ from typing import Any
 
 from litestar.response import Redirect, Template
 
-from app.web.common import page
-from app.web.schedule import Ctx
+from app.web.common import Ctx, page
 
 
 def keep_once(c: Ctx, key: str, **shown: Any) -> None:

@@ -10,11 +10,9 @@ from app.domain import external_ids as xid
 from app.models import Rep
 from app.services import accounts, external_ids, reps, schedule
 from app.services.errors import Invalid, Refused
-from app.web.common import page, web_get, web_post
+from app.web.common import MANAGER_CTX, Ctx, page, web_get, web_post
 from app.web.once import done, settings_page, take_once
-from app.web.schedule import Ctx
 from app.web.schedule_forms import MultiForm, one, values
-from app.web.schedule_settings import MANAGER_CTX
 
 ONCE = "once:people"
 PERSON_FIELDS = ("name", "email", "phone", "role", "timezone")

@@ -1,18 +1,13 @@
 """The Phone tab: the status toggle, a status menu, note and until, teammates."""
 
-from datetime import datetime
-from typing import Annotated, Any
+from typing import Any
 
-from litestar import Controller, Request, get
+from litestar import Controller, get
 from litestar.channels import ChannelsPlugin
-from litestar.enums import RequestEncodingType
-from litestar.params import Body
 from litestar.response import Redirect, ServerSentEvent, Template
-from sqlmodel import Session
 
 from app import feed, live
 from app.channels import company_channel
-from app.clock import Clock
 from app.domain import presence as p
 from app.models import Company, Rep
 from app.services import presence as presence_service
@@ -20,10 +15,8 @@ from app.services import team_state, teams
 from app.services.errors import Invalid, NotFound
 from app.views import phone
 from app.views import team as tv
-from app.web.common import SIGNED_IN, page, web_get, web_post
-
-Form = Annotated[dict[str, str], Body(media_type=RequestEncodingType.URL_ENCODED)]
-
+from app.web.common import CTX, Ctx, Form, page, web_get, web_post
+from app.web.status_card import phone_context, shown
 
 PARTS = {
     "status": "phone/_now.html",
@@ -40,11 +33,7 @@ NEEDS = {  # which parts of the Phone view each template shows
 
 
 def _render(
-    request: Request[Any, Any, Any],
-    db: Session,
-    company: Company,
-    user: Rep,
-    clock: Clock,
+    c: Ctx,
     errors: dict[str, str] | None = None,
     status_code: int = 200,
     name: str | None = None,
@@ -55,32 +44,10 @@ def _render(
     """The whole tab, or for htmx the status card (or the part `name`); `also` adds parts the
     answer carries out of band (a tap's own screen never waits for the stream)."""
     if name is None:
-        name = "phone/_status.html" if request.headers.get("hx-request") else "phone/index.html"
-    ctx = phone_context(db, company, user, clock.now(), NEEDS[name] | also)
-    ctx.update(notice=notice, form=form or {}, errors=errors or {}, user=user, company=company)
-    return page(request, name, status_code, active_tab="phone", **ctx)
-
-
-def phone_context(
-    db: Session, company: Company, user: Rep, now: datetime, parts: frozenset[str]
-) -> dict[str, Any]:
-    """What the Phone tab's templates read: the view with `parts`, and the toggle's promise."""
-    v = phone.view(db, company, user, now, parts)
-    return {
-        "v": v,
-        "now": now,
-        "cycle": p.CYCLE,
-        "next_status": p.next_in_cycle(v.presence.status),
-        "seen": shown(v.presence),
-        "notice": None,
-        "form": {},
-        "errors": {},
-    }
-
-
-def shown(eff: p.EffectivePresence) -> str:
-    """The status a screen shows, as its toggle sends it back ("busy", "busy:locked")."""
-    return eff.effective_status.value + (":locked" if eff.locked else "")
+        name = "phone/_status.html" if c.htmx else "phone/index.html"
+    ctx = phone_context(c.db, c.company, c.user, c.now, NEEDS[name] | also)
+    ctx.update(notice=notice, form=form or {}, errors=errors or {}, user=c.user, company=c.company)
+    return page(c.request, name, status_code, active_tab="phone", **ctx)
 
 
 def phone_events(me: str) -> live.Pick:
@@ -105,33 +72,17 @@ def phone_events(me: str) -> live.Pick:
 
 
 class PhoneController(Controller):
-    dependencies = SIGNED_IN
+    dependencies = CTX
 
     @web_get("/")
-    def index(
-        self,
-        request: Request[Any, Any, Any],
-        db: Session,
-        company: Company,
-        user: Rep,
-        clock: Clock,
-    ) -> Template:
+    def index(self, c: Ctx) -> Template:
         """The Phone tab, a rep's home after sign-in."""
-        return _render(request, db, company, user, clock)
+        return _render(c)
 
     @web_post("/status")
-    def set_status(
-        self,
-        request: Request[Any, Any, Any],
-        db: Session,
-        company: Company,
-        user: Rep,
-        clock: Clock,
-        data: Form,
-    ) -> Template | Redirect:
+    def set_status(self, c: Ctx, data: Form) -> Template | Redirect:
         """Tap the toggle (cycle) or pick a status, with optional note and until."""
-        now = clock.now()
-        current = presence_service.read(user, now)
+        current = presence_service.read(c.user, c.now)
         status = data.get("status") or p.next_in_cycle(current.status).value
         seen = data.get("seen")
         if seen and seen != shown(current):  # the screen was stale: show, don't guess
@@ -139,45 +90,37 @@ class PhoneController(Controller):
             notice = (
                 f"Your status had changed to {label} — nothing was changed. Tap again to change it."
             )
-            return _render(request, db, company, user, clock, notice=notice)
+            return _render(c, notice=notice)
         try:
             until = phone.until_from_form(
-                data.get("until", ""), data.get("custom_until", ""), user, company, db, now
+                data.get("until", ""), data.get("custom_until", ""), c.user, c.company, c.db, c.now
             )
             note = data.get("note")  # a tap of the toggle starts a fresh status
             presence_service.change(
-                db,
-                user,
+                c.db,
+                c.user,
                 status=status,
                 note=note,
                 until=until,
                 then=data.get("then") or None,
-                now=now,
+                now=c.now,
                 by="rep",
             )
         except Invalid as exc:
-            db.rollback()
+            c.db.rollback()
             custom = data.get("until") == "custom" and exc.field == "until"
             errors = {"custom_until" if custom else exc.field: exc.message}  # beside the date
-            return _render(request, db, company, user, clock, errors, 422, form=data)
-        if request.headers.get("hx-request"):  # the panel too: a tap drops the chosen profile
-            return _render(request, db, company, user, clock, also=frozenset({"profiles"}))
+            return _render(c, errors, 422, form=data)
+        if c.htmx:  # the panel too: a tap drops the chosen profile
+            return _render(c, also=frozenset({"profiles"}))
         return Redirect("/", status_code=303)
 
     @web_get("/parts/{part_name:str}")
-    def part(
-        self,
-        request: Request[Any, Any, Any],
-        db: Session,
-        company: Company,
-        user: Rep,
-        clock: Clock,
-        part_name: str,
-    ) -> Template:
+    def part(self, c: Ctx, part_name: str) -> Template:
         """One live part of the Phone tab, refetched when the change feed says it changed."""
         if part_name not in PARTS:
             raise NotFound("No such part of the Phone tab.")
-        return _render(request, db, company, user, clock, name=PARTS[part_name])
+        return _render(c, name=PARTS[part_name])
 
     @get("/events", include_in_schema=False)
     async def events(
@@ -189,47 +132,29 @@ class PhoneController(Controller):
         return ServerSentEvent(stream, headers={"Cache-Control": "no-cache, no-transform"})
 
     @web_post("/me/teams/{slug:str}/taking-part")
-    def taking_part(
-        self,
-        request: Request[Any, Any, Any],
-        db: Session,
-        company: Company,
-        user: Rep,
-        clock: Clock,
-        slug: str,
-        data: Form,
-    ) -> Template | Redirect:
+    def taking_part(self, c: Ctx, slug: str, data: Form) -> Template | Redirect:
         """Stop or resume taking part in one of my teams."""
-        team = _my_team(db, company, user, slug)
-        teams.set_taking_part(db, team, user, data.get("taking_part") == "on")
-        return _after(request, db, company, user, clock)
+        team = _my_team(c, slug)
+        teams.set_taking_part(c.db, team, c.user, data.get("taking_part") == "on")
+        return _after(c)
 
     @web_post("/me/teams/{slug:str}/override")
-    def override(
-        self,
-        request: Request[Any, Any, Any],
-        db: Session,
-        company: Company,
-        user: Rep,
-        clock: Clock,
-        slug: str,
-        data: Form,
-    ) -> Template | Redirect:
+    def override(self, c: Ctx, slug: str, data: Form) -> Template | Redirect:
         """A member overrides the team state (or hands it back to the schedule)."""
-        team = _my_team(db, company, user, slug)
+        team = _my_team(c, slug)
         state = data.get("state", "")
         if state == "schedule":
-            team_state.clear_override(db, company, team, clock.now())
+            team_state.clear_override(c.db, c.company, team, c.now)
             said = f"{team.name} follows its schedule again."
         else:
-            now = team_state.set_override(db, company, team, state, clock.now(), by=user.name)
+            now = team_state.set_override(c.db, c.company, team, state, c.now, by=c.user.name)
             said = override_words(team, now.state.value)
-        return _after(request, db, company, user, clock, notice=said)
+        return _after(c, notice=said)
 
 
-def _my_team(db: Session, company: Company, user: Rep, slug: str) -> Any:
+def _my_team(c: Ctx, slug: str) -> Any:
     """A team the signed-in person is a member of; others are not found."""
-    for team, _member in teams.teams_of(db, user):
+    for team, _member in teams.teams_of(c.db, c.user):
         if team.slug == slug:
             return team
     raise NotFound("You are not a member of that team.")
@@ -245,24 +170,10 @@ def override_words(team: Any, state: str) -> str:
     return f"Calls and leads for {team.name} go to {goes} until the schedule's next change."
 
 
-def _after(
-    request: Request[Any, Any, Any],
-    db: Session,
-    company: Company,
-    user: Rep,
-    clock: Clock,
-    notice: str | None = None,
-) -> Template | Redirect:
+def _after(c: Ctx, notice: str | None = None) -> Template | Redirect:
     """After a change: the teams card for htmx, else back to the Phone tab."""
-    if request.headers.get("hx-request"):
-        db.flush()
-        v = phone.view(db, company, user, clock.now(), NEEDS["phone/_teams.html"])
-        return page(
-            request,
-            "phone/_teams.html",
-            v=v,
-            now=clock.now(),
-            errors={},
-            notice=notice,
-        )
+    if c.htmx:
+        c.db.flush()
+        v = phone.view(c.db, c.company, c.user, c.now, NEEDS["phone/_teams.html"])
+        return page(c.request, "phone/_teams.html", v=v, now=c.now, errors={}, notice=notice)
     return Redirect("/", status_code=303)

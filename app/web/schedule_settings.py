@@ -5,7 +5,6 @@ from datetime import date
 from typing import Any
 
 from litestar import Controller, Request
-from litestar.di import Provide
 from litestar.response import Redirect, Template
 
 from app.domain import hours as h
@@ -14,18 +13,8 @@ from app.models import Rep
 from app.services import company as company_service
 from app.services import reps, schedule
 from app.services.errors import Invalid, NotFound, Refused
-from app.web.common import MANAGER, page, web_get, web_post
-from app.web.schedule import (
-    CTX,
-    Ctx,
-    HoursView,
-    TimeOffView,
-    delete_time_off,
-    edit_hours,
-    hours_view,
-    post_time_off,
-    time_off_view,
-)
+from app.web import editors as ed
+from app.web.common import MANAGER_CTX, Ctx, page, web_get, web_post
 from app.web.schedule_forms import (
     MultiForm,
     hours_errors,
@@ -75,27 +64,14 @@ def _year(c: Ctx, asked: str | None) -> int:
     return inputs.year(inputs.whole_number(asked, "year", high=9999))
 
 
-def provide_manager_ctx(ctx: Ctx, manager: Rep) -> Ctx:
-    """The schedule context, for managers only (others get 403)."""
-    return ctx
-
-
-MANAGER_CTX = {
-    **CTX,
-    **MANAGER,
-    "ctx": CTX["c"],
-    "c": Provide(provide_manager_ctx, sync_to_thread=False),
-}
-
-
 class SettingsController(Controller):
     path = "/settings"
     dependencies = MANAGER_CTX
 
     @staticmethod
-    def _hours(c: Ctx, **kw: Any) -> HoursView:
+    def _hours(c: Ctx, **kw: Any) -> ed.HoursView:
         kw.setdefault("rows", rows_from_hours(c.company.hours))
-        return hours_view(
+        return ed.hours_view(
             c.company,
             c.now,
             "company",
@@ -157,7 +133,7 @@ class SettingsController(Controller):
         rows = rows_from_form(data)
         errors, notice = {}, None
         try:
-            action, hours = edit_hours(rows, data)
+            action, hours = ed.edit_hours(rows, data)
             if action == "save":
                 company_service.update(c.db, c.company, {"hours": hours})
                 notice = "Company hours saved."
@@ -230,10 +206,10 @@ class SettingsController(Controller):
         return Redirect(f"/settings/reps/{rep}/time-off" if rep else "/schedule", status_code=303)
 
     def _rep_page(
-        self, c: Ctx, rep: Rep, tv: TimeOffView | None = None, status_code: int = 200
+        self, c: Ctx, rep: Rep, tv: ed.TimeOffView | None = None, status_code: int = 200
     ) -> Template:
         """A rep's time-off page; every htmx request on it is for the time-off section."""
-        tv = tv or time_off_view(c, rep, **_theirs(rep))
+        tv = tv or ed.time_off_view(c, rep, **_theirs(rep))
         if c.htmx:
             return page(c.request, "schedule/_time_off.html", status_code, tv=tv)
         return page(
@@ -257,23 +233,25 @@ class SettingsController(Controller):
     def add_rep_time_off(self, c: Ctx, rep_id: str, data: MultiForm) -> Template | Redirect:
         """Add time off for a rep (in the rep's own time zone)."""
         rep = reps.get(c.db, c.company, rep_id, active_only=True)
-        failed = post_time_off(c, rep, data, **_theirs(rep))
+        failed = ed.post_time_off(c, rep, data, **_theirs(rep))
         if failed is not None:
             return self._rep_page(c, rep, failed, 422)
         if not c.htmx:
             return Redirect(f"/settings/reps/{rep.id}/time-off", status_code=303)
-        tv = time_off_view(c, rep, kind=one(data, "kind"), notice="Time off added.", **_theirs(rep))
+        tv = ed.time_off_view(
+            c, rep, kind=one(data, "kind"), notice="Time off added.", **_theirs(rep)
+        )
         return self._rep_page(c, rep, tv)
 
     @web_post("/reps/{rep_id:str}/time-off/{time_off_id:str}/delete")
     def remove_rep_time_off(self, c: Ctx, rep_id: str, time_off_id: str) -> Template | Redirect:
         """Remove a rep's upcoming time off."""
         rep = reps.get(c.db, c.company, rep_id, active_only=True)
-        problem = delete_time_off(c, rep, time_off_id)
+        problem = ed.delete_time_off(c, rep, time_off_id)
         if problem is None and not c.htmx:
             return Redirect(f"/settings/reps/{rep.id}/time-off", status_code=303)
         notice = None if problem else "Time off removed."
-        tv = time_off_view(c, rep, notice=notice, problem=problem, **_theirs(rep))
+        tv = ed.time_off_view(c, rep, notice=notice, problem=problem, **_theirs(rep))
         return self._rep_page(c, rep, tv, 409 if problem else 200)
 
 

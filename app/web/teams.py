@@ -12,10 +12,9 @@ from app.models import Team
 from app.services import reps, schedule, team_calendar, team_state, teams
 from app.services.errors import Invalid, NotFound, Refused
 from app.views import team as tv
-from app.web.common import page, web_get, web_post
-from app.web.schedule import Ctx, HoursView, edit_hours, hours_view
+from app.web.common import MANAGER_CTX, Ctx, page, team_section, web_get, web_post
+from app.web.editors import HoursView, edit_hours, hours_view
 from app.web.schedule_forms import MultiForm, hours_errors, one, rows_from_form, rows_from_hours
-from app.web.schedule_settings import MANAGER_CTX
 
 STATES = {"lunch": "At lunch", "away": "Away", "vacation": "On vacation"}
 LIVE_PARTS = {"now": "teams/_now.html", "members": "teams/_members.html"}
@@ -85,11 +84,6 @@ def _feed_url(c: Ctx, team: Team) -> str:
     return team_calendar.team_calendar_url(c.settings.base_url, c.settings.secret_key, team)
 
 
-def base(c: Ctx, here: str) -> dict[str, Any]:
-    """What every page of the Team tab's sections needs: who, the tab, the section."""
-    return {"user": c.user, "company": c.company, "active_tab": "team", "here": here}
-
-
 def _field(error: str) -> str:
     """The form field a service error names: "destinations.lunch.number" → "lunch_number"."""
     parts = error.split(".")
@@ -112,7 +106,7 @@ class TeamsController(Controller):
         if not c.htmx and status_code == 200 and not views.pop("draft", False):
             return Redirect(f"/teams/{team.slug}#{section}", status_code=303)
         views.pop("draft", None)
-        ctx = {**base(c, "teams"), **_team_context(c, team, **views)}
+        ctx = {**team_section(c, "teams"), **_team_context(c, team, **views)}
         if c.htmx:
             return page(c.request, "teams/_fragment.html", status_code, section=section, **ctx)
         return page(c.request, "teams/team.html", status_code, **ctx)
@@ -134,7 +128,7 @@ class TeamsController(Controller):
         ctx.setdefault("errors", {})
         ctx.setdefault("form", {})
         return page(
-            c.request, "teams/index.html", status_code, rows=rows, **base(c, "teams"), **ctx
+            c.request, "teams/index.html", status_code, rows=rows, **team_section(c, "teams"), **ctx
         )
 
     @web_get("/teams")
@@ -157,7 +151,7 @@ class TeamsController(Controller):
     def team_page(self, c: Ctx, slug: str) -> Template:
         """A team: state and override, the preview, members, routing, hours, PIN."""
         team = self._team(c, slug)
-        ctx = {**base(c, "teams"), **_team_context(c, team)}
+        ctx = {**team_section(c, "teams"), **_team_context(c, team)}
         if c.wants("now"):
             return page(c.request, "teams/_now.html", **ctx)
         return page(c.request, "teams/team.html", **ctx)
@@ -168,7 +162,7 @@ class TeamsController(Controller):
         if section not in LIVE_PARTS:
             raise NotFound("No such part of the team page.")
         team = self._team(c, slug)
-        ctx = {**base(c, "teams"), **_team_context(c, team)}
+        ctx = {**team_section(c, "teams"), **_team_context(c, team)}
         return page(c.request, LIVE_PARTS[section], **ctx)
 
     @get("/teams/{slug:str}/events", include_in_schema=False, sync_to_thread=True)
@@ -304,7 +298,7 @@ class TeamsController(Controller):
         status_code = 422 if errors else 200
         editors = [editor if p == part else _editor(c, team, p) for p in HOURS]
         if c.htmx:
-            ctx = {**base(c, "teams"), **_team_context(c, team), "hv": editor}
+            ctx = {**team_section(c, "teams"), **_team_context(c, team), "hv": editor}
             return page(c.request, "teams/_fragment.html", status_code, section="hours", **ctx)
         if notice:
             return Redirect(f"/teams/{team.slug}#{HOURS[part]}", status_code=303)
@@ -340,7 +334,9 @@ class TeamsController(Controller):
     @web_get("/teams/{slug:str}/delete")
     def confirm_delete(self, c: Ctx, slug: str) -> Template:
         """Ask before deleting a team."""
-        return page(c.request, "teams/delete.html", team=self._team(c, slug), **base(c, "teams"))
+        return page(
+            c.request, "teams/delete.html", team=self._team(c, slug), **team_section(c, "teams")
+        )
 
     @web_post("/teams/{slug:str}/delete")
     def delete(self, c: Ctx, slug: str) -> Template | Redirect:
@@ -350,6 +346,6 @@ class TeamsController(Controller):
             teams.remove(c.db, c.company, team)
         except Refused as exc:
             c.db.rollback()
-            ctx = {**base(c, "teams"), "team": team, "problem": str(exc)}
+            ctx = {**team_section(c, "teams"), "team": team, "problem": str(exc)}
             return page(c.request, "teams/delete.html", 409, **ctx)
         return Redirect("/teams", status_code=303)

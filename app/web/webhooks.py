@@ -12,11 +12,9 @@ from app.domain import hours as h
 from app.models import WebhookDelivery, WebhookEndpoint
 from app.services import webhooks
 from app.services.errors import Invalid
-from app.web.common import page, web_get, web_post
+from app.web.common import MANAGER_CTX, Ctx, page, web_get, web_post
 from app.web.once import done, settings_page, take_once
-from app.web.schedule import Ctx
 from app.web.schedule_forms import MultiForm, one, values
-from app.web.schedule_settings import MANAGER_CTX
 
 ONCE = "once:webhooks"
 HOME = "/settings/integrations/webhooks"
