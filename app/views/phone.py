@@ -20,7 +20,7 @@ from app.views import headline as hl
 from app.views import log as assignment_log
 from app.views import team as team_views
 
-LABELS = {"available": "Available", "away": "Away", "busy": "Busy", "offline": "Offline"}
+LABELS = hl.LABELS  # a status as people read it
 PRESETS = {"1h": 60, "2h": 120, "4h": 240, "8h": 480}
 
 
