@@ -9,7 +9,12 @@ import httpx
 import pytest
 
 from tests.browser.conftest import PHONE, sign_in
-from tests.browser.test_board_browser import CONNECTED, admin_token, rep_id
+from tests.browser.test_board_browser import (
+    CONNECTED,
+    admin_token,
+    demo_on_two_workers,
+    rep_id,
+)
 
 LEE = "+12125550102"  # the demo's Lee: only a no-JavaScript time-off test signs in as Lee
 READY = "() => document.getElementById('phone-ready')?.textContent === 'connected'"
@@ -226,37 +231,25 @@ def test_the_team_page_follows_an_override_and_a_status_change(browser, demo_ser
 @pytest.mark.browser
 @pytest.mark.postgres
 def test_the_phone_tab_hears_changes_made_through_another_worker(browser, tmp_path):
-    from tests.conftest import must_run, postgres_reachable
-    from tests.live import Server, postgres_database, run_cli, server_env
-
-    if not postgres_reachable():
-        must_run("PostgreSQL is not reachable (two workers share changes through it)")
-    with postgres_database() as url:
-        env = server_env(url, tmp_path)
-        run_cli(env, "demo")
-        token = admin_token(env)
-        server = Server(env, workers=2)
+    with demo_on_two_workers(tmp_path) as (server, token):
+        lee = rep_id(server.url, token, LEE)
+        context, page = open_phone(browser, server.url)
+        headers = {"Authorization": f"Bearer {token}"}
         try:
-            lee = rep_id(server.url, token, LEE)
-            context, page = open_phone(browser, server.url)
-            headers = {"Authorization": f"Bearer {token}"}
-            try:
-                # each change is a new connection, shared out between the workers: with 8, the
-                # chance that none went through the worker not serving the page is 1 in 256
-                for k in range(8):
-                    status = ("busy", "away")[k % 2]
-                    r = httpx.put(
-                        f"{server.url}/api/v1/reps/{lee}/status",
-                        json={"status": status, "note": f"w{k}"},
-                        headers=headers,
-                    )
-                    assert r.status_code == 200
-                    page.locator("#presence-now").get_by_text(f"w{k}").wait_for(timeout=5_000)
-                    assert page.evaluate(LABEL) == status.title()
-            finally:
-                context.close()
+            # each change is a new connection, shared out between the workers: with 8, the
+            # chance that none went through the worker not serving the page is 1 in 256
+            for k in range(8):
+                status = ("busy", "away")[k % 2]
+                r = httpx.put(
+                    f"{server.url}/api/v1/reps/{lee}/status",
+                    json={"status": status, "note": f"w{k}"},
+                    headers=headers,
+                )
+                assert r.status_code == 200
+                page.locator("#presence-now").get_by_text(f"w{k}").wait_for(timeout=5_000)
+                assert page.evaluate(LABEL) == status.title()
         finally:
-            server.stop()
+            context.close()
 
 
 FOCUSED = """() => {
