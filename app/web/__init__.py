@@ -4,10 +4,10 @@ from typing import Any
 
 from app.api.telephony import TELEPHONY_WEBHOOKS
 from app.web.auth import AuthController
+from app.web.board import BoardController
 from app.web.connections import HubspotSettingsController, TwilioSettingsController
 from app.web.integrations import IntegrationsController
 from app.web.log import LogController
-from app.web.manager import ManagerController
 from app.web.people import PeopleController
 from app.web.phone import PhoneController
 from app.web.profiles import ProfilesController
@@ -21,7 +21,7 @@ WEB_ROUTES: list[Any] = [
     AuthController,
     PhoneController,
     ProfilesController,
-    ManagerController,
+    BoardController,
     PwaController,
     ScheduleController,
     SettingsController,

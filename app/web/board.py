@@ -31,7 +31,7 @@ def _board(c: Ctx, only: Rep | None = None) -> board_service.Board:
     return board_service.build(c.db, c.company, c.now, busy_limit=limit, tz=tz, only=only)
 
 
-class ManagerController(Controller):
+class BoardController(Controller):
     """Reps see the board read-only; the rest is for managers."""
 
     @web_get("/team", dependencies=MANAGER_CTX)
@@ -45,7 +45,7 @@ class ManagerController(Controller):
         return self._board_page(c)
 
     def _board_page(self, c: Ctx) -> Template:
-        name = "manager/_board.html" if c.htmx else "manager/board.html"
+        name = "board/_board.html" if c.htmx else "board/board.html"
         return page(
             c.request,
             name,
@@ -80,7 +80,7 @@ class ManagerController(Controller):
             ctx["cov"] = charts.coverage_for(c.db, c.company, chosen, c.now)
         return page(
             c.request,
-            "manager/charts.html",
+            "board/charts.html",
             user=c.user,
             company=c.company,
             teams=found,
@@ -129,7 +129,7 @@ def _rep_page(
     row = _board(c, only=rep).rows[0]
     return page(
         c.request,
-        "manager/rep.html",
+        "board/rep.html",
         422 if errors else 200,
         user=c.user,
         company=c.company,
