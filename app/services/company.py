@@ -7,7 +7,7 @@ import holidays as holidays_lib
 from sqlmodel import Session
 
 from app.models import Company
-from app.services.accounts import check_hours, check_name, check_timezone
+from app.services.checks import check_hours, check_name, check_timezone
 from app.services.errors import Invalid
 
 

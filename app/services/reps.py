@@ -7,7 +7,7 @@ from sqlmodel import Session, col, select
 
 from app.domain import hours as h
 from app.models import Company, Rep
-from app.services import accounts, external_ids
+from app.services import accounts, checks, external_ids
 from app.services import presence as presence_service
 from app.services.errors import Invalid, NotFound, Refused
 
@@ -35,7 +35,7 @@ def listing(
     q = select(Rep).where(Rep.company_id == company.id, col(Rep.active).is_(True))
     if phone is None:
         return list(session.exec(q.order_by(Rep.name)))
-    number = accounts.check_phone(phone)
+    number = checks.check_phone(phone)
     found = list(session.exec(q.where(Rep.phone == number)))
     if not found:
         raise NotFound(f"Nobody in this company has the phone number {number}.")
@@ -78,21 +78,21 @@ def update(session: Session, company: Company, rep: Rep, changes: dict[str, Any]
     """Apply validated changes to a person; nothing is stored if a field is bad."""
     values: dict[str, Any] = {}
     if "name" in changes:
-        values["name"] = accounts.check_name(changes["name"])
+        values["name"] = checks.check_name(changes["name"])
     if "email" in changes:
-        values["email"] = _free_email(session, accounts.check_email(changes["email"]), rep)
+        values["email"] = _free_email(session, checks.check_email(changes["email"]), rep)
     if "phone" in changes:
-        values["phone"] = accounts.check_phone(changes["phone"])
-        accounts._check_phone_free(session, company.id, values["phone"], rep.id)
+        values["phone"] = checks.check_phone(changes["phone"])
+        checks.check_phone_free(session, company.id, values["phone"], rep.id)
     if "timezone" in changes:
-        values["timezone"] = accounts.check_timezone(changes["timezone"])
+        values["timezone"] = checks.check_timezone(changes["timezone"])
     if "role" in changes:
         if changes["role"] not in accounts.ROLES:
             raise Invalid("role", "Role must be 'rep' or 'manager'.")
         values["role"] = changes["role"]
     if "hours" in changes:
         hours = changes["hours"]
-        values["hours"] = None if hours is None else accounts.check_hours(hours).to_json()
+        values["hours"] = None if hours is None else checks.check_hours(hours).to_json()
     for key, value in values.items():
         setattr(rep, key, value)
     session.add(rep)
@@ -121,7 +121,7 @@ def reactivate(session: Session, company: Company, rep: Rep) -> None:
         raise Refused(f"{rep.name} is active already.")
     if rep.phone is not None:
         try:
-            accounts._check_phone_free(session, company.id, rep.phone, rep.id)
+            checks.check_phone_free(session, company.id, rep.phone, rep.id)
         except Invalid as exc:
             raise Refused(f"{exc.message} Change their number first.") from None
     rep.active = True

@@ -11,7 +11,7 @@ from sqlmodel import Session, col, select
 from app.domain import hours as h
 from app.domain import inputs
 from app.models import Company, Holiday, Rep, TimeOff
-from app.services import accounts
+from app.services import checks
 from app.services import company as company_service
 from app.services.availability import region_holidays
 from app.services.errors import Invalid, NotFound, Refused
@@ -42,7 +42,7 @@ def custom_holidays(session: Session, company: Company, year: int) -> list[Holid
 
 def add_holiday(session: Session, company: Company, day: date, name: object) -> Holiday:
     """Add a custom holiday; one per date."""
-    row = Holiday(company_id=company.id, day=inputs.day(day), name=accounts.check_name(name))
+    row = Holiday(company_id=company.id, day=inputs.day(day), name=checks.check_name(name))
     if _holiday_on(session, company, day) is not None:
         raise Refused(f"There is already a custom holiday on {day.isoformat()}.")
     session.add(row)

@@ -11,16 +11,13 @@ from sqlmodel import Session, col, select
 
 from app.domain import routing as r
 from app.models import Company, Rep, Rotation, Team, TeamMember, Turn
-from app.services import security, team_state
-from app.services.accounts import check_hours, check_name, check_slug
+from app.services import security, team_checks, team_state
+from app.services.checks import check_name, check_slug
 from app.services.errors import Invalid, NotFound, Refused
+from app.services.team_checks import CLOSED as CLOSED  # teams.CLOSED, as callers know it
 
 STATES = ("lunch", "away", "vacation")
 DEFAULTS = {"lunch": r.MEMBERS, "away": r.VOICEMAIL, "vacation": r.VOICEMAIL}
-RINGS = ("sequence", "all")
-CLOSED: dict[str, list[list[str]]] = {
-    d: [] for d in ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
-}
 
 
 @dataclass(frozen=True)
@@ -147,14 +144,14 @@ def create(
         company_id=company.id,
         slug=slug,
         name=check_name(name),
-        schedule=_schedule(schedule),
+        schedule=team_checks.schedule(schedule),
         **_destinations(session, company, slug, destinations or {}, {}),
-        ring=_ring(ring),
+        ring=team_checks.ring(ring),
         pin_hash=team_state.hash_pin(pin),
         extension=check_extension(session, company, None, extension),
         created_at=now,
     )
-    ids = _check_members(session, company, members)
+    ids = team_checks.member_ids(session, company, members)
     session.add(team)
     session.flush()
     _place_members(session, team, ids)
@@ -167,19 +164,23 @@ def update(session: Session, company: Company, team: Team, changes: Mapping[str,
     if "name" in changes:
         values["name"] = check_name(changes["name"])
     if "schedule" in changes:
-        values["schedule"] = _schedule(changes["schedule"])
+        values["schedule"] = team_checks.schedule(changes["schedule"])
     if "destinations" in changes:
         given = changes["destinations"]
         values.update(_destinations(session, company, team.slug, given, destinations(team)))
     if "ring" in changes:
-        values["ring"] = _ring(changes["ring"])
+        values["ring"] = team_checks.ring(changes["ring"])
     if "extension" in changes:
         values["extension"] = check_extension(session, company, team, changes["extension"])
     if "pin" in changes:
         # A new PIN also ends any lock-out of the old one.
         values["pin_hash"] = team_state.hash_pin(changes["pin"])
         security.clear_failures(session, team_state.pin_key(team))
-    ids = _check_members(session, company, changes["members"]) if "members" in changes else None
+    ids = (
+        team_checks.member_ids(session, company, changes["members"])
+        if "members" in changes
+        else None
+    )
     for key, value in values.items():
         setattr(team, key, value)
     session.add(team)
@@ -207,22 +208,6 @@ def set_taking_part(session: Session, team: Team, rep: Rep, taking_part: bool) -
     tm.taking_part = bool(taking_part)
     session.add(tm)
     return Member(rep, tm.position, tm.taking_part)
-
-
-def _schedule(obj: object) -> dict[str, Any] | None:
-    """IN OFFICE and LUNCH hours, checked; None follows company hours with no lunch."""
-    if obj is None:
-        return None
-    if not isinstance(obj, Mapping) or "in_office" not in obj:
-        raise Invalid("schedule", "Give in_office hours (and lunch hours), or null.")
-    for key in obj:
-        if key not in ("in_office", "lunch"):
-            raise Invalid(f"schedule.{key}", "Only in_office and lunch hours go here.")
-    lunch = obj.get("lunch")
-    return {
-        "in_office": check_hours(obj["in_office"], "schedule.in_office").to_json(),
-        "lunch": CLOSED if lunch is None else check_hours(lunch, "schedule.lunch").to_json(),
-    }
 
 
 def _destinations(
@@ -263,24 +248,6 @@ def _check_team_targets(
         raise Refused(f"Team destinations would loop: {' → '.join(loop)}.")
 
 
-def _check_members(session: Session, company: Company, ids: object) -> list[str]:
-    """Rep ids in order: each an active rep of the company, each once."""
-    if not isinstance(ids, list | tuple) or not all(isinstance(i, str) for i in ids):
-        raise Invalid("members", "Give a list of rep ids.")
-    reps = {}
-    if ids:
-        reps = {rep.id: rep for rep in session.exec(select(Rep).where(col(Rep.id).in_(ids)))}
-    seen: set[str] = set()
-    for i, rep_id in enumerate(ids):
-        rep = reps.get(rep_id)
-        if rep is None or rep.company_id != company.id or not rep.active:
-            raise Invalid(f"members[{i}]", f"No active rep with id '{rep_id}' in this company.")
-        if rep_id in seen:
-            raise Invalid(f"members[{i}]", f"{rep.name} is listed twice.")
-        seen.add(rep_id)
-    return list(ids)
-
-
 def _place_members(session: Session, team: Team, ids: list[str]) -> None:
     """Store the member order; members who stay keep their taking-part choice."""
     q = select(TeamMember).where(TeamMember.team_id == team.id)
@@ -292,13 +259,6 @@ def _place_members(session: Session, team: Team, ids: list[str]) -> None:
         tm = existing.get(rep_id) or TeamMember(team_id=team.id, rep_id=rep_id, position=position)
         tm.position = position
         session.add(tm)
-
-
-def _ring(ring: object) -> str:
-    """A checked ring mode: the hunt list one by one, or all at once."""
-    if ring not in RINGS:
-        raise Invalid("ring", "Use 'sequence' (one by one) or 'all' (all at once).")
-    return str(ring)
 
 
 EXTENSION = re.compile(r"[0-9]{2,6}")

@@ -10,7 +10,7 @@ from litestar.params import Body
 
 from app.domain import inputs
 from app.domain.hours import DAYS
-from app.services.accounts import check_hours
+from app.services.checks import check_hours
 from app.services.errors import Invalid
 
 # Repeated keys (mon_start=09:00&mon_start=13:00) arrive as lists, single ones as strings.
