@@ -145,10 +145,10 @@ def test_a_failing_receiver_is_retried_with_the_same_webhook_id(client, engine, 
     r = client.post(f"/api/v1/webhooks/{made['id']}/test", headers=w.admin())
     assert r.status_code == 202
     first = receiver.wait_for(1)[0]
-    listed = client.get(f"/api/v1/webhooks/{made['id']}/deliveries", headers=w.admin()).json()
-    assert listed[0]["state"] == "pending" and listed[0]["attempts"] == 1
-    assert listed[0]["last_code"] == 500
-    assert listed[0]["next_at"] == "2026-03-09T15:00:05Z"  # 5 s after the first attempt
+    # the loop records the attempt once the receiver has answered: wait for that record
+    tried = _wait_for(client, w, made["id"], lambda d: d["attempts"] == 1)
+    assert tried["state"] == "pending" and tried["last_code"] == 500
+    assert tried["next_at"] == "2026-03-09T15:00:05Z"  # 5 s after the first attempt
     clock.fixed += timedelta(seconds=6)
     second = receiver.wait_for(2)[1]
     assert second.headers["webhook-id"] == first.headers["webhook-id"]
@@ -282,17 +282,22 @@ def test_the_outbox_row_is_written_in_the_changes_transaction(engine):
     assert json.loads(row.body)["data"]["to"] == "available"
 
 
-def _wait_state(client, world, endpoint_id, state, timeout=10.0):
+def _wait_for(client, world, endpoint_id, done, timeout=10.0):
+    """The endpoint's newest delivery once `done(delivery)` holds (the loop works on its own)."""
     import time
 
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         listed = client.get(f"/api/v1/webhooks/{endpoint_id}/deliveries", headers=world.admin())
         first = listed.json()[0]
-        if first["state"] == state:
+        if done(first):
             return first
         time.sleep(0.05)
-    raise AssertionError(f"delivery never became {state}: {first}")
+    raise AssertionError(f"the delivery never got there: {first}")
+
+
+def _wait_state(client, world, endpoint_id, state, timeout=10.0):
+    return _wait_for(client, world, endpoint_id, lambda d: d["state"] == state, timeout)
 
 
 def test_an_answered_call_is_an_assignment_answered_event(client, engine):
