@@ -177,15 +177,12 @@ class AvailabilityOut(Struct, kw_only=True):
     detail: str | None = None
 
 
-# --- Teams, team state and the assigner ---------------------------------------------------------
+# --- The assigner (teams: app/api/team_schemas.py) -----------------------------------------------
 
-TeamStateName = Literal["in_office", "lunch", "away", "vacation"]
 KindName = Literal["lead", "call"]
-Ring = Literal["sequence", "all"]
 Reason = Literal[
     "assigned", "nobody_available", "team_lunch", "team_away", "team_vacation", "holiday"
 ]
-Pin = Annotated[str, Meta(pattern=r"^[0-9]{4,8}$", description="4–8 digits; write-only")]
 
 
 class Destination(Struct, kw_only=True, forbid_unknown_fields=True, omit_defaults=True):
@@ -196,96 +193,9 @@ class Destination(Struct, kw_only=True, forbid_unknown_fields=True, omit_default
     number: str | None = None
 
 
-class DestinationsIn(Struct, kw_only=True, forbid_unknown_fields=True):
-    """Destinations per state; left out = unchanged (defaults on create: members, voicemail)."""
-
-    lunch: Destination | UnsetType = UNSET
-    away: Destination | UnsetType = UNSET
-    vacation: Destination | UnsetType = UNSET
-
-
-class Destinations(Struct, kw_only=True):
-    lunch: Destination
-    away: Destination
-    vacation: Destination
-
-
-class TeamScheduleIn(Struct, kw_only=True, forbid_unknown_fields=True):
-    """IN OFFICE and LUNCH hours in the company's zone; lunch left out = no lunch."""
-
-    in_office: Hours
-    lunch: Hours | None = None
-
-
-class TeamScheduleOut(Struct, kw_only=True):
-    in_office: Hours
-    lunch: Hours
-
-
-class TeamCreate(Struct, kw_only=True, forbid_unknown_fields=True):
-    slug: Annotated[str, Meta(min_length=1, max_length=40, examples=["sales"])]
-    name: Name
-    members: Annotated[list[str], Meta(max_length=1000)] = msgspec.field(default_factory=list)
-    schedule: TeamScheduleIn | None = None
-    destinations: DestinationsIn | None = None
-    ring: Ring = "sequence"
-    pin: Pin | None = None
-    extension: Extension | None = None
-
-
-class TeamPatch(Struct, kw_only=True, forbid_unknown_fields=True):
-    name: Name | UnsetType = UNSET
-    members: Annotated[list[str], Meta(max_length=1000)] | UnsetType = UNSET
-    schedule: TeamScheduleIn | None | UnsetType = UNSET
-    destinations: DestinationsIn | UnsetType = UNSET
-    ring: Ring | UnsetType = UNSET
-    pin: Pin | None | UnsetType = UNSET
-    extension: Extension | None | UnsetType = UNSET
-
-
-class MemberOut(Struct, kw_only=True):
-    id: str
-    name: str
-    taking_part: bool
-
-
-class TeamOut(Struct, kw_only=True):
-    slug: str
-    name: str
-    members: list[str]
-    members_detail: list[MemberOut]
-    schedule: TeamScheduleOut | None
-    destinations: Destinations
-    ring: Ring
-    pin_set: bool
-    extension: str | None = None
-
-
-class TakingPartIn(Struct, kw_only=True, forbid_unknown_fields=True):
-    taking_part: bool
-
-
-class TeamStateOut(Struct, kw_only=True):
-    state: TeamStateName
-    override: TeamStateName | None
-    next_boundary: datetime | None
-
-
-class OverrideIn(Struct, kw_only=True, forbid_unknown_fields=True):
-    state: TeamStateName
-
-
 class RepRef(Struct, kw_only=True):
     id: str
     name: str
-
-
-class MemberAvailability(Struct, kw_only=True):
-    rep: RepRef
-    effective_status: StatusName
-    eligible: bool
-    tier: int | None
-    reason: str
 
 
 class AssignmentIn(Struct, kw_only=True, forbid_unknown_fields=True):

@@ -21,7 +21,7 @@ from app.api.common import (
     ics_response,
     instant,
 )
-from app.api.schemas import (
+from app.api.team_schemas import (
     MemberAvailability,
     MemberOut,
     OverrideIn,

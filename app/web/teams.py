@@ -9,14 +9,14 @@ from litestar.response import Redirect, ServerSentEvent, Template
 from app import feed, live
 from app.channels import company_channel
 from app.models import Team
-from app.services import reps, schedule, team_calendar, team_state, teams
+from app.services import reps, team_calendar, team_state, teams
 from app.services.errors import Invalid, NotFound, Refused
 from app.views import team as tv
 from app.web.common import MANAGER_CTX, Ctx, page, team_section, web_get, web_post
-from app.web.editors import HoursView, edit_hours, hours_view
-from app.web.schedule_forms import MultiForm, hours_errors, one, rows_from_form, rows_from_hours
+from app.web.editors import edit_hours
+from app.web.schedule_forms import MultiForm, hours_errors, one, rows_from_form
+from app.web.team_page import HOURS, STATES, feed_url, form_field, hours_editor, team_context
 
-STATES = {"lunch": "At lunch", "away": "Away", "vacation": "On vacation"}
 LIVE_PARTS = {"now": "teams/_now.html", "members": "teams/_members.html"}
 PROFILES_ONLY = {feed.PROFILES}
 
@@ -24,72 +24,6 @@ PROFILES_ONLY = {feed.PROFILES}
 def _team_events(change: feed.Change) -> list[str]:
     """Every change but a profile edit can move the team's state, preview or places in line."""
     return [] if change.topics <= PROFILES_ONLY else ["now", "members"]
-
-
-HOURS = {"in_office": "in-office", "lunch": "lunch"}  # the editors' element ids
-
-
-def _editor(c: Ctx, team: Team, part: str, **kw: Any) -> HoursView:
-    """The weekly hours editor of the team's IN OFFICE or LUNCH hours."""
-    stored = team.schedule or {"in_office": c.company.hours, "lunch": teams.CLOSED}
-    kw.setdefault("rows", rows_from_hours(stored[part]))
-    action = f"/teams/{team.slug}/hours/{part}"
-    scope = "team" if part == "in_office" else "lunch"
-    tz = c.company.timezone
-    return hours_view(c.company, c.now, scope, id=HOURS[part], action=action, tz=tz, **kw)
-
-
-def _routing(team: Team, form: dict[str, Any] | None) -> list[dict[str, str]]:
-    """Each state's destination as the routing form shows it: posted values, else stored ones."""
-    out = []
-    for state, legend in STATES.items():
-        choice, number = tv.destination_choice(teams.destinations(team)[state])
-        if form is not None:
-            choice, number = one(form, f"{state}_to"), one(form, f"{state}_number")
-        out.append({"state": state, "legend": legend, "choice": choice, "number": number})
-    return out
-
-
-def _team_context(c: Ctx, team: Team, **views: Any) -> dict[str, Any]:
-    """Everything the team page shows; `views` replaces a part (a draft, a form with errors)."""
-    form = views.pop("form", None)
-    ctx: dict[str, Any] = {
-        "team": team,
-        "state": tv.state_view(c.db, c.company, team, c.now),
-        "previews": tv.previews(c.db, c.company, team, c.now),
-        "members": tv.member_rows(c.db, c.company, team, c.now),
-        "addable": [(rep.id, rep.name) for rep in tv.addable(c.db, c.company, team)],
-        "routing": _routing(team, form),
-        "ring": one(form, "ring") if form else team.ring,
-        "extension": one(form, "extension") if form else (team.extension or ""),
-        "options": tv.destination_options(team, teams.listing(c.db, c.company)),
-        "goes": tv.destinations_in_words(team),
-        "state_labels": tv.STATE_LABELS,
-        "state_tones": tv.STATE_TONES,
-        "company_hours": schedule.hours_summary(c.company.hours),
-        "calendar_team": team,
-        "calendar_url": _feed_url(c, team),
-        "errors": {},
-        "notice": {},
-        "form": form or {},
-    }
-    if team.schedule is not None:
-        ctx["editors"] = [_editor(c, team, part) for part in HOURS]
-    ctx.update(views)
-    return ctx
-
-
-def _feed_url(c: Ctx, team: Team) -> str:
-    """The private address of the team's calendar feed."""
-    return team_calendar.team_calendar_url(c.settings.base_url, c.settings.secret_key, team)
-
-
-def _field(error: str) -> str:
-    """The form field a service error names: "destinations.lunch.number" → "lunch_number"."""
-    parts = error.split(".")
-    if parts[0] == "destinations" and len(parts) > 1:
-        return f"{parts[1]}_number" if parts[-1] == "number" else f"{parts[1]}_to"
-    return "rep" if error.startswith("members") else error
 
 
 class TeamsController(Controller):
@@ -106,7 +40,7 @@ class TeamsController(Controller):
         if not c.htmx and status_code == 200 and not views.pop("draft", False):
             return Redirect(f"/teams/{team.slug}#{section}", status_code=303)
         views.pop("draft", None)
-        ctx = {**team_section(c, "teams"), **_team_context(c, team, **views)}
+        ctx = {**team_section(c, "teams"), **team_context(c, team, **views)}
         if c.htmx:
             return page(c.request, "teams/_fragment.html", status_code, section=section, **ctx)
         return page(c.request, "teams/team.html", status_code, **ctx)
@@ -118,7 +52,7 @@ class TeamsController(Controller):
         c.db.rollback()
         if isinstance(exc, Invalid):
             return self._answer(
-                c, team, section, 422, errors={_field(exc.field): exc.message}, **views
+                c, team, section, 422, errors={form_field(exc.field): exc.message}, **views
             )
         return self._answer(c, team, section, 409, errors=views.pop("errors"), **views)
 
@@ -151,7 +85,7 @@ class TeamsController(Controller):
     def team_page(self, c: Ctx, slug: str) -> Template:
         """A team: state and override, the preview, members, routing, hours, PIN."""
         team = self._team(c, slug)
-        ctx = {**team_section(c, "teams"), **_team_context(c, team)}
+        ctx = {**team_section(c, "teams"), **team_context(c, team)}
         if c.wants("now"):
             return page(c.request, "teams/_now.html", **ctx)
         return page(c.request, "teams/team.html", **ctx)
@@ -162,7 +96,7 @@ class TeamsController(Controller):
         if section not in LIVE_PARTS:
             raise NotFound("No such part of the team page.")
         team = self._team(c, slug)
-        ctx = {**team_section(c, "teams"), **_team_context(c, team)}
+        ctx = {**team_section(c, "teams"), **team_context(c, team)}
         return page(c.request, LIVE_PARTS[section], **ctx)
 
     @get("/teams/{slug:str}/events", include_in_schema=False, sync_to_thread=True)
@@ -294,11 +228,11 @@ class TeamsController(Controller):
         except Invalid as exc:
             c.db.rollback()
             errors = {exc.field: exc.message}
-        editor = _editor(c, team, part, rows=rows, errors=hours_errors(errors), notice=notice)
+        editor = hours_editor(c, team, part, rows=rows, errors=hours_errors(errors), notice=notice)
         status_code = 422 if errors else 200
-        editors = [editor if p == part else _editor(c, team, p) for p in HOURS]
+        editors = [editor if p == part else hours_editor(c, team, p) for p in HOURS]
         if c.htmx:
-            ctx = {**team_section(c, "teams"), **_team_context(c, team), "hv": editor}
+            ctx = {**team_section(c, "teams"), **team_context(c, team), "hv": editor}
             return page(c.request, "teams/_fragment.html", status_code, section="hours", **ctx)
         if notice:
             return Redirect(f"/teams/{team.slug}#{HOURS[part]}", status_code=303)
@@ -322,7 +256,7 @@ class TeamsController(Controller):
         team_calendar.new_team_calendar_key(c.db, team)
         if not c.htmx:
             return Redirect(f"/teams/{team.slug}#calendar", status_code=303)
-        url = _feed_url(c, team)
+        url = feed_url(c, team)
         return page(
             c.request,
             "schedule/_calendar.html",
