@@ -16,7 +16,7 @@ from app.services import reps, teams
 from app.services.errors import Invalid
 from app.views import board as board_service
 from app.views import charts
-from app.web.common import CTX, MANAGER_CTX, SIGNED_IN, Ctx, Form, page, web_get, web_post
+from app.web.common import CTX, MANAGER_CTX, SIGNED_IN, Ctx, Form, tab_page, web_get, web_post
 
 KINDS = {"lead": "Leads", "call": "Calls"}
 PERIODS = {"day": "Per day", "week": "Per week"}
@@ -46,14 +46,12 @@ class BoardController(Controller):
 
     def _board_page(self, c: Ctx) -> Template:
         name = "board/_board.html" if c.htmx else "board/board.html"
-        return page(
-            c.request,
+        return tab_page(
+            c,
             name,
+            "team" if c.user.role == "manager" else "phone",
             board=_board(c),
-            user=c.user,
-            company=c.company,
             is_manager=c.user.role == "manager",
-            active_tab="team" if c.user.role == "manager" else "phone",
         )
 
     @get("/team/events", include_in_schema=False, dependencies=SIGNED_IN)
@@ -78,11 +76,10 @@ class BoardController(Controller):
         if chosen is not None:
             ctx["fair"] = charts.fairness_for(c.db, c.company, chosen, kind, period, c.now)
             ctx["cov"] = charts.coverage_for(c.db, c.company, chosen, c.now)
-        return page(
-            c.request,
+        return tab_page(
+            c,
             "board/charts.html",
-            user=c.user,
-            company=c.company,
+            "team",
             teams=found,
             team=chosen,
             kind=kind,
@@ -90,7 +87,6 @@ class BoardController(Controller):
             kinds=KINDS,
             periods=PERIODS,
             people=reps.listing(c.db, c.company),
-            active_tab="team",
             **ctx,
         )
 
@@ -127,12 +123,11 @@ def _rep_page(
     tz = h.zone(rep.timezone)
     day = inputs.day(day, "day") if day else c.now.astimezone(tz).date()  # 1971–2099
     row = _board(c, only=rep).rows[0]
-    return page(
-        c.request,
+    return tab_page(
+        c,
         "board/rep.html",
+        "team",
         422 if errors else 200,
-        user=c.user,
-        company=c.company,
         rep=rep,
         row=row,
         day=day,
@@ -146,5 +141,4 @@ def _rep_page(
         errors=errors or {},
         form=form or {},
         untils=UNTILS,
-        active_tab="team",
     )

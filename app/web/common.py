@@ -149,3 +149,11 @@ def page(
     # names this page to its own event stream: what it changed itself is not sent back to it
     context.setdefault("page_id", secrets.token_hex(8))
     return Template(template_name=name, context=context, status_code=status_code)
+
+
+def tab_page(c: Ctx, name: str, tab: str, status_code: int = 200, **context: Any) -> Template:
+    """A whole page under one of the tabs (`tab`: phone, team, schedule, ...), for the signed-in
+    person and their company."""
+    return page(
+        c.request, name, status_code, user=c.user, company=c.company, active_tab=tab, **context
+    )

@@ -5,7 +5,7 @@ from typing import Any
 
 from litestar.response import Redirect, Template
 
-from app.web.common import Ctx, page
+from app.web.common import Ctx, tab_page
 
 
 def keep_once(c: Ctx, key: str, **shown: Any) -> None:
@@ -34,12 +34,4 @@ def done(
 
 def settings_page(c: Ctx, name: str, status_code: int, **context: Any) -> Template:
     """A manager's settings page, filed under the Schedule tab like the company settings."""
-    return page(
-        c.request,
-        name,
-        status_code,
-        user=c.user,
-        company=c.company,
-        active_tab="schedule",
-        **context,
-    )
+    return tab_page(c, name, "schedule", status_code, **context)

@@ -9,7 +9,7 @@ from app.models import Profile
 from app.services import profiles
 from app.services import teams as teams_service
 from app.services.errors import Invalid
-from app.web.common import CTX, Ctx, page, web_get, web_post
+from app.web.common import CTX, Ctx, page, tab_page, web_get, web_post
 from app.web.schedule_forms import MultiForm, one, values
 from app.web.status_card import phone_context
 
@@ -75,19 +75,17 @@ class ProfilesController(Controller):
         form: dict[str, object] | None = None,
     ) -> Template:
         panel = profiles.panel(c.db, c.user, c.now)
-        return page(
-            c.request,
+        return tab_page(
+            c,
             "profiles/index.html",
+            "phone",
             422 if errors else 200,
-            user=c.user,
-            company=c.company,
             panel=panel,
             teams=teams_service.teams_of(c.db, c.user),
             durations=profiles.DURATIONS,
             errors=errors or {},
             form=form or _values(None),
             done=done,
-            active_tab="phone",
         )
 
     @web_get("/panel")
@@ -117,18 +115,16 @@ class ProfilesController(Controller):
     def _edit(
         self, c: Ctx, row: Profile, form: dict[str, object], errors: dict[str, str]
     ) -> Template:
-        return page(
-            c.request,
+        return tab_page(
+            c,
             "profiles/edit.html",
+            "phone",
             422 if errors else 200,
-            user=c.user,
-            company=c.company,
             row=row,
             form=form,
             errors=errors,
             teams=teams_service.teams_of(c.db, c.user),
             durations=profiles.DURATIONS,
-            active_tab="phone",
         )
 
     @web_post("/{profile_id:str}")

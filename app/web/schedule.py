@@ -8,7 +8,7 @@ from litestar.response import Redirect, Template
 from app.services import calendar_feed as feed
 from app.services import reps, schedule
 from app.services.errors import Invalid
-from app.web.common import CTX, Ctx, page, web_get, web_post
+from app.web.common import CTX, Ctx, page, tab_page, web_get, web_post
 from app.web.editors import (
     HoursView,
     TimeOffView,
@@ -50,13 +50,11 @@ class ScheduleController(Controller):
         views.setdefault("hv", self._hours(c))
         views.setdefault("tv", time_off_view(c, c.user, **MINE))
         s = c.settings
-        return page(
-            c.request,
+        return tab_page(
+            c,
             "schedule/index.html",
+            "schedule",
             status_code,
-            user=c.user,
-            company=c.company,
-            active_tab="schedule",
             company_hours=schedule.hours_summary(c.company.hours),
             calendar_url=feed.calendar_url(s.base_url, s.secret_key, c.user),
             people=reps.listing(c.db, c.company) if c.user.role == "manager" else [],

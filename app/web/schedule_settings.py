@@ -14,7 +14,7 @@ from app.services import company as company_service
 from app.services import reps, schedule
 from app.services.errors import Invalid, NotFound, Refused
 from app.web import editors as ed
-from app.web.common import MANAGER_CTX, Ctx, page, web_get, web_post
+from app.web.common import MANAGER_CTX, Ctx, page, tab_page, web_get, web_post
 from app.web.schedule_forms import (
     MultiForm,
     hours_errors,
@@ -103,16 +103,7 @@ class SettingsController(Controller):
         views.setdefault("hv", self._hours(c))
         views.setdefault("rv", self._region(c))
         views.setdefault("yv", self._holidays(c, _year(c, c.request.query_params.get("year"))))
-        return page(
-            c.request,
-            PAGE,
-            status_code,
-            user=c.user,
-            company=c.company,
-            active_tab="schedule",
-            **options,
-            **views,
-        )
+        return tab_page(c, PAGE, "schedule", status_code, **options, **views)
 
     @web_get("/company")
     def company_page(self, c: Ctx) -> Template:
@@ -212,13 +203,11 @@ class SettingsController(Controller):
         tv = tv or ed.time_off_view(c, rep, **_theirs(rep))
         if c.htmx:
             return page(c.request, "schedule/_time_off.html", status_code, tv=tv)
-        return page(
-            c.request,
+        return tab_page(
+            c,
             "settings/rep_time_off.html",
+            "schedule",
             status_code,
-            user=c.user,
-            company=c.company,
-            active_tab="schedule",
             rep=rep,
             people=reps.listing(c.db, c.company),
             tv=tv,
