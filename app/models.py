@@ -1,47 +1,28 @@
-"""Every table of OnDeck, in one place (API shapes live in app/api/schemas.py)."""
+"""Every table of OnDeck, importable from here (API shapes live in app/api/schemas.py); the
+integrations' tables are defined in app/integration_models.py, the column types in
+app/model_types.py."""
 
-import uuid
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import JSON, DateTime, Index, UniqueConstraint
-from sqlalchemy.types import TypeDecorator
+from sqlalchemy import Index, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
+from app.integration_models import (
+    CallLock,
+    HubspotConfig,
+    HubspotReplay,
+    RepExternalId,
+    TwilioConfig,
+    WebhookDelivery,
+    WebhookEndpoint,
+)
+from app.model_types import UTCDateTime, json_field, new_id, utc_field
 
-def new_id() -> str:
-    """A random, unguessable identifier for public objects."""
-    return uuid.uuid4().hex
-
-
-class UTCDateTime(TypeDecorator[datetime]):
-    """Stores aware datetimes as UTC and always reads them back aware (SQLite keeps no zone)."""
-
-    impl = DateTime(timezone=True)
-    cache_ok = True
-
-    def process_bind_param(self, value: datetime | None, dialect: Any) -> datetime | None:
-        if value is None:
-            return None
-        if value.tzinfo is None:
-            raise ValueError("naive datetime given to a UTC column")
-        value = value.astimezone(UTC)
-        return value.replace(tzinfo=None) if dialect.name == "sqlite" else value
-
-    def process_result_value(self, value: datetime | None, dialect: Any) -> datetime | None:
-        if value is None:
-            return None
-        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
-
-
-def utc_field(**kw: Any) -> Any:
-    """A column holding an aware instant."""
-    return Field(sa_type=UTCDateTime, **kw)  # type: ignore[call-overload]
-
-
-def json_field(**kw: Any) -> Any:
-    """A JSON column (hours, destinations, hook answers)."""
-    return Field(sa_type=JSON, **kw)  # type: ignore[call-overload]
+__all__ = [
+    "CallLock", "HubspotConfig", "HubspotReplay", "RepExternalId", "TwilioConfig",
+    "WebhookDelivery", "WebhookEndpoint", "UTCDateTime", "json_field", "new_id", "utc_field",
+]  # fmt: skip
 
 
 class Company(SQLModel, table=True):
@@ -238,102 +219,3 @@ class Throttle(SQLModel, table=True):
     failures: int = 0
     window_start: datetime = utc_field()
     locked_until: datetime | None = utc_field(default=None)
-
-
-class RepExternalId(SQLModel, table=True):
-    """One active person's id in another system: the index that keeps each id unique per company
-    and system and finds its person (Rep.external_ids is what the person reads back)."""
-
-    __tablename__ = "rep_external_id"
-    __table_args__ = (UniqueConstraint("company_id", "system", "value"),)
-    rep_id: str = Field(foreign_key="rep.id", primary_key=True)
-    system: str = Field(primary_key=True, max_length=32)
-    company_id: str = Field(foreign_key="company.id")
-    value: str = Field(max_length=64)
-
-
-class WebhookEndpoint(SQLModel, table=True):
-    """A company's receiver of events out (Standard Webhooks); its secret is kept encrypted."""
-
-    __tablename__ = "webhook_endpoint"
-    id: str = Field(default_factory=new_id, primary_key=True)
-    company_id: str = Field(foreign_key="company.id", index=True)
-    url: str = Field(max_length=2000)
-    description: str | None = Field(default=None, max_length=200)
-    events: list[str] = json_field()
-    enabled: bool = True
-    disabled_reason: str | None = Field(default=None, max_length=80)
-    secret_enc: str = Field(max_length=400)  # Fernet token of the whsec_ secret
-    created_at: datetime = utc_field()
-
-
-class WebhookDelivery(SQLModel, table=True):
-    """One event for one endpoint (the outbox row): written in the transaction of the change it
-    reports, then posted by the delivery loop until delivered or failed. `seq` orders an
-    endpoint's events; `msg_id` is the webhook-id, the same on every attempt."""
-
-    __tablename__ = "webhook_delivery"
-    __table_args__ = (
-        Index("ix_webhook_delivery_due", "state", "next_at"),
-        Index("ix_webhook_delivery_endpoint", "endpoint_id", "state", "seq"),
-    )
-    seq: int | None = Field(default=None, primary_key=True)
-    endpoint_id: str = Field(foreign_key="webhook_endpoint.id")
-    company_id: str = Field(foreign_key="company.id")
-    msg_id: str = Field(max_length=40)
-    type: str = Field(max_length=40)
-    body: str  # the exact JSON posted, so every attempt signs the same bytes
-    state: str = Field(default="pending", max_length=12)  # pending, delivered, failed
-    attempts: int = 0
-    next_at: datetime | None = utc_field(default=None)  # None: due at once
-    claimed_until: datetime | None = utc_field(default=None)  # a worker is posting it
-    last_code: int | None = None
-    last_error: str | None = Field(default=None, max_length=200)
-    created_at: datetime = utc_field()
-    done_at: datetime | None = utc_field(default=None)
-
-
-class HubspotConfig(SQLModel, table=True):
-    """A company's HubSpot connection: the app's client secret (encrypted) and where work goes."""
-
-    __tablename__ = "hubspot_config"
-    company_id: str = Field(foreign_key="company.id", primary_key=True)
-    secret_enc: str = Field(max_length=400)
-    team: str = Field(max_length=40)
-    kind: str = Field(default="lead", max_length=8)
-    updated_at: datetime = utc_field()
-
-
-class HubspotReplay(SQLModel, table=True):
-    """The first answer given to a HubSpot request, replayed for its retries (same object, team
-    and kind within 3 days; the same callbackId)."""
-
-    __tablename__ = "hubspot_replay"
-    company_id: str = Field(foreign_key="company.id", primary_key=True)
-    key: str = Field(primary_key=True, max_length=200)
-    answer: dict[str, Any] = json_field()
-    created_at: datetime = utc_field(index=True)
-
-
-class TwilioConfig(SQLModel, table=True):
-    """A company's Twilio account: the auth token (Fernet-sealed, app/vault.py) signs every
-    request Twilio sends; answer_seconds is how long each rep's phone rings."""
-
-    __tablename__ = "twilio_config"
-    company_id: str = Field(foreign_key="company.id", primary_key=True)
-    account_sid: str = Field(max_length=34)
-    auth_token_enc: str = Field(max_length=400)
-    answer_seconds: int = 20
-    updated_at: datetime = utc_field()
-
-
-class CallLock(SQLModel, table=True):
-    """The presence lock a Twilio call set on a rep ("On a call"), so that only that call's end
-    releases it."""
-
-    __tablename__ = "call_lock"
-    rep_id: str = Field(foreign_key="rep.id", primary_key=True)
-    company_id: str = Field(foreign_key="company.id")
-    call_sid: str = Field(max_length=64)
-    assignment_id: str | None = Field(default=None, max_length=32)
-    at: datetime = utc_field()
