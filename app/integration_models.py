@@ -107,3 +107,34 @@ class CallLock(SQLModel, table=True):
     call_sid: str = Field(max_length=64)
     assignment_id: str | None = Field(default=None, max_length=32)
     at: datetime = utc_field()
+
+
+class PushSubscription(SQLModel, table=True):
+    """One device of a rep that turned on notifications (a Web Push subscription: the push
+    service's endpoint and the browser's keys); removed when the push service says it is gone."""
+
+    __tablename__ = "push_subscription"
+    id: str = Field(default_factory=new_id, primary_key=True)
+    company_id: str = Field(foreign_key="company.id")
+    rep_id: str = Field(foreign_key="rep.id", index=True)
+    endpoint: str = Field(max_length=2000, unique=True)
+    p256dh: str = Field(max_length=200)
+    auth: str = Field(max_length=100)
+    created_at: datetime = utc_field()
+
+
+class PushMessage(SQLModel, table=True):
+    """One notification for one device (the push outbox): written in the transaction of the
+    offer or assignment it announces, then sent by the background loop after commit."""
+
+    __tablename__ = "push_message"
+    __table_args__ = (Index("ix_push_message_due", "state", "next_at"),)
+    seq: int | None = Field(default=None, primary_key=True)
+    subscription_id: str = Field(foreign_key="push_subscription.id", index=True)
+    company_id: str = Field(foreign_key="company.id")
+    payload: str  # the JSON the service worker shows
+    state: str = Field(default="pending", max_length=12)  # pending, sent, failed
+    attempts: int = 0
+    next_at: datetime | None = utc_field(default=None)
+    claimed_until: datetime | None = utc_field(default=None)
+    created_at: datetime = utc_field()

@@ -5,13 +5,15 @@ app/model_types.py."""
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import Index, UniqueConstraint
+from sqlalchemy import BigInteger, Index, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 from app.integration_models import (
     CallLock,
     HubspotConfig,
     HubspotReplay,
+    PushMessage,
+    PushSubscription,
     RepExternalId,
     TwilioConfig,
     WebhookDelivery,
@@ -20,8 +22,8 @@ from app.integration_models import (
 from app.model_types import UTCDateTime, json_field, new_id, utc_field
 
 __all__ = [
-    "CallLock", "HubspotConfig", "HubspotReplay", "RepExternalId", "TwilioConfig",
-    "WebhookDelivery", "WebhookEndpoint", "UTCDateTime", "json_field", "new_id", "utc_field",
+    "CallLock", "HubspotConfig", "HubspotReplay", "PushMessage", "PushSubscription",
+    "RepExternalId", "TwilioConfig", "WebhookDelivery", "WebhookEndpoint", "UTCDateTime", "json_field", "new_id", "utc_field",
 ]  # fmt: skip
 
 
@@ -132,6 +134,7 @@ class Team(SQLModel, table=True):
     override_at: datetime | None = utc_field(default=None)
     calendar_key_version: int = 1
     extension: str | None = Field(default=None, max_length=6)
+    offer_seconds: int | None = None  # leads are offered for this long (10-600 s); None: off
     created_at: datetime = utc_field()
 
 
@@ -140,6 +143,9 @@ class TeamMember(SQLModel, table=True):
     rep_id: str = Field(foreign_key="rep.id", primary_key=True, index=True)
     position: int
     taking_part: bool = True
+    weight: int = 1  # 1-10: a share of the turns proportional to it (stride scheduling)
+    cap_lead: int | None = None  # at most this many leads a day (company's day); None: no cap
+    cap_call: int | None = None
 
 
 class Rotation(SQLModel, table=True):
@@ -158,6 +164,12 @@ class Turn(SQLModel, table=True):
     rep_id: str = Field(foreign_key="rep.id", primary_key=True)
     last_seq: int
     last_at: datetime = utc_field()
+    # stride scheduling, in units of 1/2520 of a turn (2520 = lcm 1..10, so 1/weight is exact):
+    # the rep's pass after this turn, and the pass the turn was taken at (the team's virtual time)
+    pass_value: int = Field(default=0, sa_type=BigInteger)
+    pass_from: int = Field(default=0, sa_type=BigInteger)
+    day: str | None = Field(default=None, max_length=10)  # the company's date of the last turn
+    day_count: int = 0  # turns on that date (the daily cap)
 
 
 class Assignment(SQLModel, table=True):
@@ -181,6 +193,8 @@ class Assignment(SQLModel, table=True):
     idempotency_key: str | None = Field(default=None, max_length=255)
     request_digest: str | None = Field(default=None, max_length=64)
     created_at: datetime = utc_field(index=True)
+    offer_state: str | None = Field(default=None, max_length=12)  # pending, accepted, expired
+    offer_expires_at: datetime | None = utc_field(default=None, index=True)
 
 
 class StatusEvent(SQLModel, table=True):
