@@ -23,7 +23,8 @@ from app.model_types import UTCDateTime, json_field, new_id, utc_field
 
 __all__ = [
     "CallLock", "HubspotConfig", "HubspotReplay", "PushMessage", "PushSubscription",
-    "RepExternalId", "TwilioConfig", "WebhookDelivery", "WebhookEndpoint", "UTCDateTime", "json_field", "new_id", "utc_field",
+    "RepExternalId", "TwilioConfig", "WebhookDelivery", "WebhookEndpoint", "UTCDateTime",
+    "json_field", "new_id", "utc_field",
 ]  # fmt: skip
 
 
