@@ -8,10 +8,12 @@ import msgspec
 from msgspec import UNSET, Meta, Struct, UnsetType
 
 from app.api.schemas import Destination, Extension, Hours, Name, RepRef, StatusName
+from app.services.team_checks import CAP_HIGH, WEIGHT_HIGH, WEIGHT_LOW
 
 TeamStateName = Literal["in_office", "lunch", "away", "vacation"]
 Ring = Literal["sequence", "all"]
 Pin = Annotated[str, Meta(pattern=r"^[0-9]{4,8}$", description="4–8 digits; write-only")]
+
 
 
 class DestinationsIn(Struct, kw_only=True, forbid_unknown_fields=True):
@@ -40,6 +42,44 @@ class TeamScheduleOut(Struct, kw_only=True):
     lunch: Hours
 
 
+Weight = Annotated[
+    int,
+    Meta(ge=WEIGHT_LOW, le=WEIGHT_HIGH, description="A share of the turns: weight / total weight"),
+]
+Cap = Annotated[int, Meta(ge=0, le=CAP_HIGH, description="At most this many a day; null: no cap")]
+
+
+class DailyCapIn(Struct, kw_only=True, forbid_unknown_fields=True):
+    """Per kind; left out = unchanged, null = no cap."""
+
+    lead: Cap | None | UnsetType = UNSET
+    call: Cap | None | UnsetType = UNSET
+
+
+class RosterIn(Struct, kw_only=True, forbid_unknown_fields=True):
+    """One current member's weight and daily caps; only the fields given change."""
+
+    rep: Annotated[str, Meta(description="The member's rep id")]
+    weight: Weight | UnsetType = UNSET
+    daily_cap: DailyCapIn | UnsetType = UNSET
+
+
+class DailyCap(Struct, kw_only=True):
+    lead: int | None
+    call: int | None
+
+
+class RosterEntry(Struct, kw_only=True):
+    rep: RepRef
+    position: int
+    taking_part: bool
+    weight: int
+    daily_cap: DailyCap
+
+
+Roster = Annotated[list[RosterIn], Meta(max_length=1000)]
+
+
 class TeamCreate(Struct, kw_only=True, forbid_unknown_fields=True):
     slug: Annotated[str, Meta(min_length=1, max_length=40, examples=["sales"])]
     name: Name
@@ -49,6 +89,7 @@ class TeamCreate(Struct, kw_only=True, forbid_unknown_fields=True):
     ring: Ring = "sequence"
     pin: Pin | None = None
     extension: Extension | None = None
+    roster: Roster = msgspec.field(default_factory=list)
 
 
 class TeamPatch(Struct, kw_only=True, forbid_unknown_fields=True):
@@ -59,6 +100,8 @@ class TeamPatch(Struct, kw_only=True, forbid_unknown_fields=True):
     ring: Ring | UnsetType = UNSET
     pin: Pin | None | UnsetType = UNSET
     extension: Extension | None | UnsetType = UNSET
+    roster: Roster | UnsetType = UNSET
+
 
 
 class MemberOut(Struct, kw_only=True):
@@ -72,6 +115,7 @@ class TeamOut(Struct, kw_only=True):
     name: str
     members: list[str]
     members_detail: list[MemberOut]
+    roster: list[RosterEntry]
     schedule: TeamScheduleOut | None
     destinations: Destinations
     ring: Ring

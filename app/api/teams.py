@@ -81,7 +81,8 @@ class TeamController(Controller):
     def change(
         self, company: Company, db: Session, slug: str, data: TeamPatch, admin: Any
     ) -> TeamOut:
-        """Change name, members, schedule, destinations, ring mode or PIN (null removes it)."""
+        """Change name, members, schedule, destinations, ring mode, PIN (null removes it), or
+        members' weights and daily caps (`roster`)."""
         team = teams.update(db, company, teams.get(db, company, slug), _body(data))
         return _out(db, team)
 

@@ -1,6 +1,5 @@
 """Teams: ordered members who take part or not, schedule, destinations, ring mode and PIN."""
 
-import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -11,10 +10,12 @@ from sqlmodel import Session, col, select
 
 from app.domain import routing as r
 from app.models import Company, Rep, Rotation, Team, TeamMember, Turn
-from app.services import security, team_checks, team_state
+from app.services import member_settings, security, team_checks, team_state
 from app.services.checks import check_name, check_slug
 from app.services.errors import Invalid, NotFound, Refused
 from app.services.team_checks import CLOSED as CLOSED  # teams.CLOSED, as callers know it
+from app.services.team_checks import by_extension as by_extension  # checks live there
+from app.services.team_checks import check_extension as check_extension
 
 STATES = ("lunch", "away", "vacation")
 DEFAULTS = {"lunch": r.MEMBERS, "away": r.VOICEMAIL, "vacation": r.VOICEMAIL}
@@ -27,6 +28,9 @@ class Member:
     rep: Rep
     position: int
     taking_part: bool
+    weight: int = 1  # a share of the turns (1–10); caps: at most this many a day, None: no cap
+    cap_lead: int | None = None
+    cap_call: int | None = None
 
 
 def get(session: Session, company: Company, slug: str) -> Team:
@@ -65,7 +69,7 @@ def members_of(session: Session, team_ids: Sequence[str]) -> dict[str, list[Memb
         .order_by(col(TeamMember.position))
     )
     for tm, rep in session.exec(q):
-        found[tm.team_id].append(Member(rep, tm.position, tm.taking_part))
+        found[tm.team_id].append(_member(rep, tm))
     return found
 
 
@@ -89,7 +93,11 @@ def teams_of(session: Session, rep: Rep) -> list[tuple[Team, Member]]:
         .where(TeamMember.rep_id == rep.id, Team.company_id == rep.company_id)
         .order_by(Team.name)
     )
-    return [(t, Member(rep, tm.position, tm.taking_part)) for t, tm in session.exec(q)]
+    return [(t, _member(rep, tm)) for t, tm in session.exec(q)]
+
+
+def _member(rep: Rep, tm: TeamMember) -> Member:
+    return Member(rep, tm.position, tm.taking_part, tm.weight, tm.cap_lead, tm.cap_call)
 
 
 def destinations(team: Team) -> dict[str, dict[str, Any]]:
@@ -114,6 +122,7 @@ def as_json(team: Team, found: list[Member]) -> dict[str, Any]:
         "name": team.name,
         "members": [m.rep.id for m in found],
         "members_detail": [member_json(m) for m in found],
+        "roster": [member_settings.roster_json(m) for m in found],
         "schedule": team.schedule,
         "destinations": destinations(team),
         "ring": team.ring,
@@ -135,6 +144,7 @@ def create(
     ring: object = "sequence",
     pin: object = None,
     extension: object = None,
+    roster: object = (),
 ) -> Team:
     """Add a team; every field is checked before anything is stored."""
     check_slug(slug)
@@ -152,14 +162,17 @@ def create(
         created_at=now,
     )
     ids = team_checks.member_ids(session, company, members)
+    settings = team_checks.roster(roster, ids)
     session.add(team)
     session.flush()
     _place_members(session, team, ids)
+    member_settings.apply(session, team, settings)
     return team
 
 
 def update(session: Session, company: Company, team: Team, changes: Mapping[str, Any]) -> Team:
-    """Change name, members, schedule, destinations, ring mode or PIN; bad input changes nothing."""
+    """Change name, members, schedule, destinations, ring mode, PIN or members' weights and caps;
+    bad input changes nothing."""
     values: dict[str, Any] = {}
     if "name" in changes:
         values["name"] = check_name(changes["name"])
@@ -181,11 +194,13 @@ def update(session: Session, company: Company, team: Team, changes: Mapping[str,
         if "members" in changes
         else None
     )
+    settings = member_settings.given(session, team, ids, changes)
     for key, value in values.items():
         setattr(team, key, value)
     session.add(team)
     if ids is not None:
         _place_members(session, team, ids)
+    member_settings.apply(session, team, settings)
     return team
 
 
@@ -259,29 +274,3 @@ def _place_members(session: Session, team: Team, ids: list[str]) -> None:
         tm = existing.get(rep_id) or TeamMember(team_id=team.id, rep_id=rep_id, position=position)
         tm.position = position
         session.add(tm)
-
-
-EXTENSION = re.compile(r"[0-9]{2,6}")
-
-
-def by_extension(session: Session, company: Company, digits: str) -> Team | None:
-    """The team whose extension (the number callers key in on the presence line) this is."""
-    if not EXTENSION.fullmatch(digits):
-        return None
-    return session.exec(
-        select(Team).where(Team.company_id == company.id, Team.extension == digits)
-    ).first()
-
-
-def check_extension(
-    session: Session, company: Company, team: Team | None, value: object
-) -> str | None:
-    """A team's extension: 2-6 digits, unique per company (None removes it)."""
-    if value is None:
-        return None
-    if not isinstance(value, str) or not EXTENSION.fullmatch(value):
-        raise Invalid("extension", "Use 2 to 6 digits.")
-    other = by_extension(session, company, value)
-    if other is not None and (team is None or other.id != team.id):
-        raise Refused(f"{value} is already the extension of team {other.name}.")
-    return value
