@@ -148,6 +148,8 @@ class Candidate:
     status: Status
     locked: bool
     last_turn: int | None
+    pass_value: int = 0  # the calibrated stride pass (app/domain/fairness.py); equal: 0
+    capped: bool = False  # at the daily cap for this kind
 
 
 @dataclass(frozen=True)
@@ -171,7 +173,9 @@ def _skip_reason(c: Candidate) -> str | None:
         return c.working_reason
     if c.locked:
         return "on_a_call"
-    return None if c.status in _STATUS_TIERS else str(c.status)
+    if c.status not in _STATUS_TIERS:
+        return str(c.status)
+    return "daily_cap" if c.capped else None
 
 
 def trace_entry(c: Candidate) -> TraceEntry:
@@ -192,9 +196,10 @@ class Decision:
     trace: tuple[TraceEntry, ...]
 
 
-def _least_recent_first(c: Candidate) -> tuple[bool, int, int, str]:
-    # Never-assigned first, then the oldest turn; member order settles ties, not seniority or ids.
-    return (c.last_turn is not None, c.last_turn or 0, c.position, c.rep_id)
+def _least_recent_first(c: Candidate) -> tuple[int, bool, int, int, str]:
+    # The lowest pass (weights); then never-assigned first, then the oldest turn; member order
+    # settles ties, not seniority or ids. With equal weights the pass never reorders the turns.
+    return (c.pass_value, c.last_turn is not None, c.last_turn or 0, c.position, c.rep_id)
 
 
 def _tier(traced: Sequence[tuple[Candidate, TraceEntry]], tier: int) -> list[Candidate]:
@@ -204,7 +209,8 @@ def _tier(traced: Sequence[tuple[Candidate, TraceEntry]], tier: int) -> list[Can
 def pick(
     candidates: Sequence[Candidate], kind: Kind, entries: Sequence[TraceEntry] | None = None
 ) -> Decision:
-    """Decide who gets the next lead or call: the least recently assigned of the best tier.
+    """Decide who gets the next lead or call: the lowest pass (with equal weights, the least
+    recently assigned) of the best tier.
     `entries`, when given, are the candidates' trace entries already worked out (in order)."""
     found = entries if entries is not None else [trace_entry(c) for c in candidates]
     traced = sorted(zip(candidates, found, strict=True), key=lambda ce: ce[0].position)

@@ -10,6 +10,7 @@ from sqlalchemy import insert
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
+from app.domain import fairness as f
 from app.domain import routing as r
 from app.models import Assignment, Company, Team, new_id
 from app.services import roster, rotation, team_state, teams
@@ -27,7 +28,7 @@ class Step:
     decision: r.Decision
     reason: str
     destination: r.Destination | None
-    seq: int | None = None
+    turn: f.TurnRecord | None = None  # the assignee's turn, to record (when one was taken)
 
 
 @dataclass(frozen=True)
@@ -73,11 +74,22 @@ def preview(session: Session, company: Company, *, team: str, kind: str, at: dat
     return {**_answer(step, via, team, kind, None), "at": stamp(at)}
 
 
+def repick(
+    session: Session, company: Company, row: Assignment, now: datetime, *, exclude: frozenset[str]
+) -> dict[str, Any]:
+    """Pick again for a stored answer, leaving out the reps in `exclude` (an offer passed on):
+    the new assignee takes a turn; answers the fields of the answer that change."""
+    start = teams.get(session, company, row.team_slug)
+    step, via = _route(session, company, start, kind_of(row.kind), now, lock=True, exclude=exclude)
+    if step.decision.assignee is not None and step.turn is not None:
+        rotation.take_turn(session, step.team.id, row.kind, step.decision.assignee, step.turn, now)
+    return _answer(step, via, row.team_slug, row.kind, row.external_id)
+
+
 def line_up(session: Session, look: roster.Look, kind: r.Kind) -> tuple[str, ...]:
     """Eligible members in the order they would get the next work of this kind."""
     turns = rotation.turns(session, look.team.id, kind)
-    cands = [_turned(s.candidate, turns) for s in look.seen]
-    entries = [s.entry for s in look.standing]
+    cands, entries = _ready(look, kind, turns, frozenset())
     return r.pick(cands, r.Kind.CALL, entries).hunt  # a call's hunt list: tier 1, then tier 2
 
 
@@ -100,8 +112,8 @@ def _record(
     answer = {"id": new_id(), **_answer(step, via, slug, kind, external_id)}
     answer["created_at"] = stamp(now)
     assignee = step.decision.assignee
-    if assignee is not None and step.seq is not None:
-        rotation.take_turn(session, step.team.id, kind, assignee, step.seq, now)
+    if assignee is not None and step.turn is not None:
+        rotation.take_turn(session, step.team.id, kind, assignee, step.turn, now)
     row = {
         "id": answer["id"],
         "company_id": company.id,
@@ -121,13 +133,22 @@ def _record(
 
 
 def _route(
-    session: Session, company: Company, team: Team, kind: r.Kind, t: datetime, *, lock: bool = False
+    session: Session,
+    company: Company,
+    team: Team,
+    kind: r.Kind,
+    t: datetime,
+    *,
+    lock: bool = False,
+    exclude: frozenset[str] = frozenset(),
 ) -> tuple[Step, list[str]]:
-    """Follow team destinations until a team picks a rep or names a final destination."""
+    """Follow team destinations until a team picks a rep or names a final destination;
+    `exclude` names reps who may not be picked this time (an offer they let go)."""
     holidays = team_state.holiday_on(session, company, t)
     via = [team.slug]
     while True:
-        step = _step(session, roster.look(session, company, team, t, holidays), kind, lock)
+        look = roster.look(session, company, team, t, holidays)
+        step = _step(session, look, kind, lock, exclude)
         nxt = step.destination.team if step.destination is not None else None
         if nxt is None:
             return step, via
@@ -137,27 +158,51 @@ def _route(
         via.append(nxt)
 
 
-def _step(session: Session, look: roster.Look, kind: r.Kind, lock: bool) -> Step:
+def _step(
+    session: Session,
+    look: roster.Look,
+    kind: r.Kind,
+    lock: bool,
+    exclude: frozenset[str],
+) -> Step:
     """Pick among the members, locking the rotation first so no turn is handed out twice."""
-    cands, entries = [s.candidate for s in look.seen], [s.entry for s in look.standing]
+    cands = [s.candidate for s in look.seen]
+    entries = [_excluded(s.entry) if s.entry.rep_id in exclude else s.entry for s in look.standing]
     if look.team_reason is not None:
         decision = r.pick(cands, kind, entries)
         return Step(look.team, look.seen, decision, look.team_reason, look.destination)
     if not any(e.eligible for e in entries):
         decision = r.pick(cands, kind, entries)
         return Step(look.team, look.seen, decision, "nobody_available", _away(look.team))
-    seq = rotation.next_seq(session, look.team.id, kind) if lock else None
+    seq = rotation.next_seq(session, look.team.id, kind) if lock else 0
     turns = rotation.turns(session, look.team.id, kind)  # read under the lock: the order is settled
-    decision = r.pick([_turned(c, turns) for c in cands], kind, entries)
-    return Step(look.team, look.seen, decision, "assigned", None, seq)
+    ready, entries = _ready(look, kind, turns, exclude)
+    decision = r.pick(ready, kind, entries)
+    if decision.assignee is None:  # everyone eligible is at their daily cap
+        return Step(look.team, look.seen, decision, "nobody_available", _away(look.team))
+    share = look.shares(kind).get(decision.assignee, f.EQUAL)
+    turn = f.after_turn(turns.get(decision.assignee), share, f.virtual_time(turns), seq, look.day)
+    return Step(look.team, look.seen, decision, "assigned", None, turn if lock else None)
 
 
-def _turned(c: r.Candidate, turns: dict[str, int]) -> r.Candidate:
-    """The candidate with their last turn (built directly: dataclasses.replace costs 3x)."""
-    return r.Candidate(
-        c.rep_id, c.name, c.position, c.taking_part, c.working_reason, c.status, c.locked,
-        turns.get(c.rep_id),
-    )  # fmt: skip
+def _ready(
+    look: roster.Look,
+    kind: r.Kind,
+    turns: dict[str, f.TurnRecord],
+    exclude: frozenset[str],
+) -> tuple[list[r.Candidate], list[r.TraceEntry]]:
+    """The candidates with their turns, passes and caps, and their trace entries."""
+    cands = f.ready([s.candidate for s in look.seen], look.shares(kind), turns, look.day)
+    entries = [
+        _excluded(s.entry) if c.rep_id in exclude else r.trace_entry(c) if c.capped else s.entry
+        for c, s in zip(cands, look.standing, strict=True)
+    ]
+    return cands, entries
+
+
+def _excluded(e: r.TraceEntry) -> r.TraceEntry:
+    """A member the work was already offered to: not eligible again for it."""
+    return r.TraceEntry(e.rep_id, e.name, False, None, "offered") if e.eligible else e
 
 
 def _away(team: Team) -> r.Destination:

@@ -15,6 +15,7 @@ from sqlalchemy import String, bindparam, cast, func
 from sqlalchemy import select as columns
 from sqlmodel import Session, col
 
+from app.domain import fairness as f
 from app.domain import hours as h
 from app.domain import presence as p
 from app.domain import routing as r
@@ -58,6 +59,30 @@ class Look:
     seen: list[Seen]
     rules: st.TeamRules
     standing: tuple[st.Standing, ...]  # the engine's answer, member by member (as `seen`)
+    terms: Mapping[str, "Terms"]  # each member's weight and daily caps
+    at: datetime  # the instant the team is seen at
+
+    def shares(self, kind: r.Kind) -> dict[str, f.Share]:
+        """Each member's weight and cap for this kind of work."""
+        lead = kind is r.Kind.LEAD
+        return {
+            rep: f.Share(t.weight, t.cap_lead if lead else t.cap_call)
+            for rep, t in self.terms.items()
+        }
+
+    @property
+    def day(self) -> str:
+        """The company's date at the instant (the daily caps' day)."""
+        return f.local_day(self.at, self.rules.schedule.tz)
+
+
+@dataclass(frozen=True)
+class Terms:
+    """A member's place in the rotation beyond order: weight (1-10) and daily caps."""
+
+    weight: int = 1
+    cap_lead: int | None = None
+    cap_call: int | None = None
 
 
 def company_calendar(company: Company, holidays: Mapping[date, str]) -> h.CompanyCalendar:
@@ -90,13 +115,14 @@ def look(
     offs = {} if shared != "working" else _time_off(session, [m[0].id for m in found], t)
     standing = tuple(
         st.stand(_member(person, pos, part, offs.get(person.id, ())), shared, t)
-        for person, pos, part in found
+        for person, pos, part, _ in found
     )
     seen = [
         Seen(person, s.presence, s.candidate)
-        for (person, _, _), s in zip(found, standing, strict=True)
+        for (person, _, _, _), s in zip(found, standing, strict=True)
     ]
-    return Look(team, routing.destination, routing.reason, seen, rules, standing)
+    terms = {person.id: terms for person, _, _, terms in found}
+    return Look(team, routing.destination, routing.reason, seen, rules, standing, terms, t)
 
 
 def _member(person: "Person", position: int, part: bool, offs: Sequence[h.TimeOff]) -> st.Member:
@@ -153,6 +179,9 @@ _MEMBERS = (
         col(TeamMember.position),
         col(TeamMember.taking_part),
         cast(col(Rep.external_ids), String),
+        col(TeamMember.weight),
+        col(TeamMember.cap_lead),
+        col(TeamMember.cap_call),
     )
     .join(TeamMember, col(TeamMember.rep_id) == col(Rep.id))
     .where(col(TeamMember.team_id) == bindparam("team_id"), col(Rep.active).is_(True))
@@ -160,16 +189,20 @@ _MEMBERS = (
 )
 
 
-def _members(session: Session, team_id: str) -> list[tuple[Person, int, bool]]:
-    """The team's active members in order, with place and taking part (one query)."""
+_EQUAL = Terms()
+
+
+def _members(session: Session, team_id: str) -> list[tuple[Person, int, bool, Terms]]:
+    """The team's active members in order, with place, taking part and terms (one query)."""
     out = []
     for row in session.connection().execute(_MEMBERS, {"team_id": team_id}):
         (rep_id, name, email, phone, tz, hours, status, note, until, then, locked, pos, part,
-         ids) = row  # fmt: skip
+         ids, weight, cap_lead, cap_call) = row  # fmt: skip
         then_status = p.Status(then) if then else None
         presence = p.Presence(p.Status(status), note, until, then_status, locked)
         person = Person(rep_id, name, email, phone, tz, _hours_text(hours), presence, ids)
-        out.append((person, pos, part))
+        plain = weight == 1 and cap_lead is None and cap_call is None
+        out.append((person, pos, part, _EQUAL if plain else Terms(weight, cap_lead, cap_call)))
     return out
 
 

@@ -1,5 +1,6 @@
 """The rotation's rows: the counter a turn takes (locked while the hook decides) and each
-member's last turn per team and kind. Core statements on the session's connection."""
+member's last turn per team and kind, with their stride pass and the day's count
+(app/domain/fairness.py). Core statements on the session's connection."""
 
 from datetime import datetime
 from typing import Any
@@ -9,6 +10,7 @@ from sqlalchemy import select as columns
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session, col
 
+from app.domain import fairness as f
 from app.domain import routing as r
 from app.models import Rotation, Turn, UTCDateTime
 
@@ -20,9 +22,14 @@ _BUMP = (
     .returning(col(Rotation.seq))
     .execution_options(synchronize_session=False)
 )
-_TURNS = columns(col(Turn.rep_id), col(Turn.last_seq)).where(
-    col(Turn.team_id) == bindparam("b_team"), col(Turn.kind) == bindparam("b_kind")
-)
+_TURNS = columns(
+    col(Turn.rep_id),
+    col(Turn.last_seq),
+    col(Turn.pass_value),
+    col(Turn.pass_from),
+    col(Turn.day),
+    col(Turn.day_count),
+).where(col(Turn.team_id) == bindparam("b_team"), col(Turn.kind) == bindparam("b_kind"))
 
 
 def next_seq(session: Session, team_id: str, kind: r.Kind) -> int:
@@ -36,17 +43,21 @@ def next_seq(session: Session, team_id: str, kind: r.Kind) -> int:
     return int(seq)
 
 
-def turns(session: Session, team_id: str, kind: r.Kind) -> dict[str, int]:
-    """When each member last had a turn for this team and kind (one query)."""
+def turns(session: Session, team_id: str, kind: r.Kind) -> dict[str, f.TurnRecord]:
+    """Each member's last turn for this team and kind (one query)."""
     rows = session.connection().execute(_TURNS, {"b_team": team_id, "b_kind": kind.value})
-    return {rep_id: seq for rep_id, seq in rows}
+    return {rep: f.TurnRecord(seq, at, frm, day, n) for rep, seq, at, frm, day, n in rows}
 
 
 def take_turn(
-    session: Session, team_id: str, kind: str, rep_id: str, seq: int, now: datetime
+    session: Session, team_id: str, kind: str, rep_id: str, turn: f.TurnRecord, now: datetime
 ) -> None:
-    """Record the assignee's turn (insert or move forward)."""
-    values = {"b_team": team_id, "b_kind": kind, "b_rep": rep_id, "b_seq": seq, "b_at": now}
+    """Record the assignee's turn (insert or move forward), under the rotation's lock."""
+    values = {
+        "b_team": team_id, "b_kind": kind, "b_rep": rep_id, "b_seq": turn.seq, "b_at": now,
+        "b_pass": turn.pass_value, "b_from": turn.pass_from, "b_day": turn.day,
+        "b_count": turn.day_count,
+    }  # fmt: skip
     session.connection().execute(_dialect(session).TAKE_TURN, values)
 
 
@@ -59,20 +70,23 @@ class _Upserts:
             .values(team_id=bindparam("b_team"), kind=bindparam("b_kind"), seq=0)
             .on_conflict_do_nothing()
         )
-        at = bindparam("b_at", type_=UTCDateTime)
+        moved = {
+            "last_seq": bindparam("b_seq"),
+            "last_at": bindparam("b_at", type_=UTCDateTime),
+            "pass_value": bindparam("b_pass"),
+            "pass_from": bindparam("b_from"),
+            "day": bindparam("b_day"),
+            "day_count": bindparam("b_count"),
+        }
         self.TAKE_TURN = (
             dialect.insert(Turn)
             .values(
                 team_id=bindparam("b_team"),
                 kind=bindparam("b_kind"),
                 rep_id=bindparam("b_rep"),
-                last_seq=bindparam("b_seq"),
-                last_at=at,
-            )
-            .on_conflict_do_update(
-                index_elements=["team_id", "kind", "rep_id"],
-                set_={"last_seq": bindparam("b_seq"), "last_at": at},
-            )
+                **moved,
+            )  # fmt: skip
+            .on_conflict_do_update(index_elements=["team_id", "kind", "rep_id"], set_=moved)
         )
 
 

@@ -16,17 +16,18 @@ from pathlib import Path
 import httpx
 import pytest
 from sqlalchemy import Engine, func
-from sqlmodel import Session, select
+from sqlmodel import Session, col, delete, select
 
 from app.db import make_engine, transaction
 from app.db import writer as make_writer
 from app.domain.hours import ALWAYS
 from app.migrations import upgrade
-from app.models import Assignment, Rotation, Turn
+from app.models import Assignment, Rotation, TeamMember, Turn
 from app.services import accounts, assigner, teams
 from app.services import presence as presence_service
 from app.services.errors import Refused
 from tests.conftest import PG_URL, must_run, postgres_reachable
+from tests.unit.test_fairness import Team as Simulated
 
 CALLS = 240
 REPS = 7
@@ -176,11 +177,33 @@ def assert_concurrent_duplicates_get_one_answer(server: Server) -> None:
         assert s.exec(q).one() == 1
 
 
+def assert_weights_and_caps_hold(server: Server) -> None:
+    """Rep 0 weighs 3, rep 1 stops at 4 leads a day: simultaneous calls give exactly the counts
+    of the same calls one after another (turns are atomic), and the cap is never passed."""
+    weights, caps = [3] + [1] * (REPS - 1), [None, 4] + [None] * (REPS - 2)
+    with transaction(server.engine) as s:
+        members = s.exec(select(TeamMember).order_by(col(TeamMember.position))).all()
+        for m, w, cap in zip(members, weights, caps, strict=True):
+            m.weight, m.cap_lead = w, cap
+        ids = [m.rep_id for m in members]
+        s.exec(delete(Turn))  # a fresh rotation: the serial run starts from nothing too
+    serial = Simulated(weights, caps)
+    expected = Counter(serial.turn(set(serial.ids)) for _ in range(90))
+    answers = [r.json() for r in fire(server, 90)]
+    got = Counter(a["assignee"]["id"] for a in answers)
+    assert got == {ids[int(rep[1:])]: n for rep, n in expected.items()}, (got, expected)
+    assert got[ids[1]] == 4
+    capped = [a for a in answers if any(t["reason"] == "daily_cap" for t in a["trace"])]
+    assert capped and all(a["assignee"]["id"] != ids[1] for a in capped)
+
+
 @pytest.mark.parametrize("workers", [1, 2])
 def test_simultaneous_hook_calls_on_sqlite_never_share_a_turn(serve, tmp_path, workers):
     server = serve(f"sqlite:///{tmp_path / 'ondeck.db'}", workers)
     assert_no_turn_twice_and_fair(server)
     assert_concurrent_duplicates_get_one_answer(server)
+    if workers == 2:
+        assert_weights_and_caps_hold(server)
 
 
 @pytest.fixture
@@ -209,6 +232,7 @@ def test_simultaneous_hook_calls_on_postgres_with_two_workers_never_share_a_turn
     server = serve(pg_database, 2)
     assert_no_turn_twice_and_fair(server)
     assert_concurrent_duplicates_get_one_answer(server)
+    assert_weights_and_caps_hold(server)
 
 
 # --- A duplicate that arrives while the first answer is still being given (PostgreSQL) ----------
