@@ -18,6 +18,7 @@ import httpx
 from app import outbox
 from app.db import transaction
 from app.domain import webhooks as wh
+from app.push_sender import Pusher
 from app.services import outbox as sender
 from app.services.webhooks import resolve
 
@@ -37,6 +38,7 @@ class Deliverer:
         self.gates = getattr(app.state, "gates", None)
         self.wake = asyncio.Event()
         self.client = httpx.AsyncClient(timeout=TIMEOUT, follow_redirects=False)
+        self.pusher = Pusher(self)  # Web Push messages, one step a round
 
     async def run(self) -> None:
         """Deliver forever: claim, post, record; sleep until woken or the next poll."""
@@ -48,8 +50,10 @@ class Deliverer:
                 logger.warning("delivery: cannot read the outbox; retrying in %s s", RETRY)
                 await asyncio.sleep(RETRY)
                 continue
+            pushed = await self.pusher.round()
             if claimed:
                 await self._round(claimed)
+            if claimed or pushed:
                 continue
             with suppress(TimeoutError):
                 await asyncio.wait_for(self.wake.wait(), POLL)

@@ -1,5 +1,6 @@
 """One small settings object read from ONDECK_* environment variables."""
 
+import base64
 import ipaddress
 import os
 import secrets
@@ -30,6 +31,10 @@ class Settings:
     # webhook receivers may resolve to loopback/private/link-local addresses (None: outside
     # production only; ONDECK_WEBHOOK_ALLOW_PRIVATE=1 or 0 decides)
     webhook_allow_private: bool | None = None
+    # Web Push: the VAPID private key (raw P-256, base64url; None: push is off) and the contact
+    # push services are given (mailto: or https:)
+    vapid_private_key: str | None = field(default_factory=lambda: new_vapid_key())
+    vapid_subject: str = "mailto:ondeck@localhost"
 
     @property
     def private_webhooks(self) -> bool:
@@ -61,6 +66,8 @@ class Settings:
             base_url=env.get("ONDECK_BASE_URL", "http://127.0.0.1:8000").rstrip("/"),
             trusted_proxies=trusted_proxies(env.get("ONDECK_TRUSTED_PROXIES", "")),
             webhook_allow_private=_flag(env.get("ONDECK_WEBHOOK_ALLOW_PRIVATE")),
+            vapid_private_key=_vapid_key(env, mode),
+            vapid_subject=_vapid_subject(env),
         )
 
 
@@ -107,11 +114,48 @@ def _dev_secret(env: dict[str, str]) -> str:
     return secret
 
 
-def _kept_secret(path: Path) -> str:
+def _kept_secret(path: Path, size: int = 32) -> str:
     """The secret in `path`, waiting briefly for a process that is writing it right now."""
     for _ in range(40):
         kept = path.read_text().strip()
-        if len(kept) >= 32:
+        if len(kept) >= size:
             return kept
         time.sleep(0.05)
     raise UnsafeSettings(f"{path} holds no usable secret: delete it, or set ONDECK_SECRET_KEY")
+
+
+def new_vapid_key() -> str:
+    """A fresh VAPID private key: a raw P-256 private value, base64url without padding."""
+    from cryptography.hazmat.primitives.asymmetric import ec
+
+    value = ec.generate_private_key(ec.SECP256R1()).private_numbers().private_value
+    return base64.urlsafe_b64encode(value.to_bytes(32, "big")).decode().rstrip("=")
+
+
+def _vapid_key(env: dict[str, str], mode: str) -> str | None:
+    """ONDECK_VAPID_PRIVATE_KEY; outside production without it, a key kept in a local file
+    (mode 0600) next to the secret file; in production without it, Web Push is off."""
+    key = env.get("ONDECK_VAPID_PRIVATE_KEY", "").strip()
+    if key:
+        if len(key.rstrip("=")) != 43:
+            raise UnsafeSettings("ONDECK_VAPID_PRIVATE_KEY: a raw P-256 key, base64url (43 chars)")
+        return key
+    if mode == "production":
+        return None
+    path = Path(env.get("ONDECK_SECRET_FILE", ".ondeck-secret") + "-vapid")
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        return _kept_secret(path, 43)
+    key = new_vapid_key()
+    with os.fdopen(fd, "w") as f:
+        f.write(key)
+    return key
+
+
+def _vapid_subject(env: dict[str, str]) -> str:
+    """ONDECK_VAPID_SUBJECT: how a push service reaches the operator (mailto: or https:)."""
+    subject = env.get("ONDECK_VAPID_SUBJECT", "").strip() or "mailto:ondeck@localhost"
+    if not subject.startswith(("mailto:", "https://")):
+        raise UnsafeSettings("ONDECK_VAPID_SUBJECT must start with mailto: or https://")
+    return subject

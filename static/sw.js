@@ -1,15 +1,18 @@
 /* OnDeck service worker. The app serves this file at /sw.js (scope /, header Service-Worker-Allowed: /).
    It caches only the offline page and static files. Pages go to the network first and fall back to
    /offline; /static/ is answered from the cache (refreshed in the background); /api/, /events and
-   every non-GET request (status changes) are never intercepted: they reach the server untouched. */
+   every non-GET request (status changes) are never intercepted: they reach the server untouched.
+   Web Push: a push shows its notification (title, body, tag; the payload's url is opened on a
+   tap, focusing an open OnDeck window when there is one). */
 "use strict";
 
-const CACHE = "ondeck-v5"; // bump when the precache list or a cached file must change at once
+const CACHE = "ondeck-v6"; // bump when the precache list or a cached file must change at once
 const OFFLINE_URL = "/offline";
 const PRECACHE = [
   OFFLINE_URL,
   "/static/css/app.css",
   "/static/js/app.js",
+  "/static/js/push.js",
   "/static/vendor/htmx-2.0.11.min.js",
   "/static/manifest.webmanifest",
   "/static/icons/icon.svg",
@@ -83,3 +86,40 @@ async function cacheFirst(event, request) {
   }
   return fresh;
 }
+
+// Web Push (app/push_sender.py sends {title, body, url, tag}): show it; a newer one with the same
+// tag (the same assignment) replaces it.
+self.addEventListener("push", (event) => {
+  let data = {};
+  try {
+    data = event.data ? event.data.json() : {};
+  } catch (error) {
+    data = { body: event.data ? event.data.text() : "" };
+  }
+  const options = {
+    body: data.body || "",
+    tag: data.tag || "ondeck",
+    renotify: Boolean(data.tag),
+    icon: "/static/icons/icon-192.png",
+    badge: "/static/icons/icon-192.png",
+    data: { url: data.url || "/" },
+  };
+  event.waitUntil(self.registration.showNotification(data.title || "OnDeck", options));
+});
+
+// A tap: focus an OnDeck window on the Phone tab (or open one).
+self.addEventListener("notificationclick", (event) => {
+  event.notification.close();
+  const target = new URL((event.notification.data && event.notification.data.url) || "/", self.location.origin);
+  event.waitUntil(
+    self.clients.matchAll({ type: "window", includeUncontrolled: true }).then((windows) => {
+      for (const client of windows) {
+        if (new URL(client.url).origin === target.origin && "focus" in client) {
+          if (client.url !== target.href && "navigate" in client) client.navigate(target.href);
+          return client.focus();
+        }
+      }
+      return self.clients.openWindow(target.href);
+    }),
+  );
+});

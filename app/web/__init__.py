@@ -11,6 +11,7 @@ from app.web.log import LogController
 from app.web.people import PeopleController
 from app.web.phone import PhoneController
 from app.web.profiles import ProfilesController
+from app.web.push import PushController
 from app.web.pwa import PwaController
 from app.web.schedule import ScheduleController
 from app.web.schedule_settings import SettingsController
@@ -20,6 +21,7 @@ from app.web.webhooks import WebhooksController
 WEB_ROUTES: list[Any] = [
     AuthController,
     PhoneController,
+    PushController,
     ProfilesController,
     BoardController,
     PwaController,

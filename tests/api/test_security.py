@@ -267,6 +267,17 @@ WEB_BODIES: dict[tuple[str, str], dict[str, str]] = {
     },
     ("POST", "/settings/integrations/hubspot"): {"client_secret": "z" * 20, "team": "sales"},
 }
+# web routes whose body is JSON (a browser's Web Push subscription, posted by static/js/push.js)
+_POINT = (  # a P-256 public key, as a browser gives it
+    "BOu7TZ0UxuQEEWa2CUWXywVUbwELmQncbYmCvHb5SYteGYjbE4BhN84CmqjCqxYwoAaLKTRlEP6zRbJl-YDp72k"
+)
+WEB_JSON: dict[tuple[str, str], dict[str, Any]] = {
+    ("POST", "/me/push"): {
+        "endpoint": "https://push.example.com/d",
+        "keys": {"auth": "A" * 22, "p256dh": _POINT},
+    },
+    ("POST", "/me/push/off"): {"endpoint": "https://push.example.com/d"},
+}
 SESSIONS = {"rep": "dana@acme.test", "manager": "boss@acme.test", "stranger": "boss@globex.test"}
 
 
@@ -290,6 +301,9 @@ def send(client: TestClient[Litestar], route: Route, scene: Scene, headers: dict
         return client.request(route.method, url, headers=headers, json=body)
     if route.method == "GET":
         return client.get(url, headers=headers, follow_redirects=False)
+    if key in WEB_JSON:
+        sent = {**headers, "X-CSRFToken": csrf(client)}
+        return client.post(url, headers=sent, json=WEB_JSON[key], follow_redirects=False)
     form = {**WEB_BODIES.get(key, {}), "_csrf_token": csrf(client)}
     return client.post(url, headers=headers, data=form, follow_redirects=False)
 

@@ -56,6 +56,8 @@ SILENT |= {
     "/settings/integrations/hubspot",
     "/settings/integrations/hubspot/disconnect",
 }
+# A rep's devices for Web Push: no live screen shows them (tests/web/test_push.py covers them).
+SILENT |= {"/me/push", "/me/push/off", "/me/push/test"}
 
 
 class Feed:
