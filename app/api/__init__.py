@@ -4,6 +4,7 @@ from typing import Any
 
 from app.api.assignments import AssignmentController
 from app.api.company import CompanyController
+from app.api.holidays import HolidayController
 from app.api.hubspot import HubspotController
 from app.api.reps import RepController, StatusController
 from app.api.teams import TeamController, team_calendar_feed
@@ -11,7 +12,8 @@ from app.api.telephony import TwilioConfigController
 from app.api.timeoff import SCHEDULE_ROUTES
 from app.api.webhooks import WebhookController
 
-API_ROUTES: list[Any] = [CompanyController, RepController, StatusController, *SCHEDULE_ROUTES]
+API_ROUTES: list[Any] = [CompanyController, RepController, StatusController, HolidayController]
+API_ROUTES += SCHEDULE_ROUTES
 API_ROUTES.append(TeamController)
 API_ROUTES.append(team_calendar_feed)
 API_ROUTES.append(AssignmentController)

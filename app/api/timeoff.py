@@ -17,7 +17,6 @@ from app.api.common import (
     ics_response,
     instant,
 )
-from app.api.holidays import HolidayController
 from app.api.schemas import AvailabilityOut, TimeOffIn, TimeOffOut
 from app.clock import Clock
 from app.domain import hours as h
@@ -101,7 +100,6 @@ def calendar_feed(
 
 
 SCHEDULE_ROUTES: list[object] = [
-    HolidayController,
     TimeOffController,
     AvailabilityController,
     calendar_feed,

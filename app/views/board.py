@@ -57,8 +57,8 @@ class Line:
 
 
 @dataclass(frozen=True)
-class Row:
-    """One rep on the board."""
+class RepStanding:
+    """One rep on the board: where they stand now (status, hours, place in each line)."""
 
     rep: Rep
     presence: p.EffectivePresence
@@ -80,7 +80,7 @@ class Row:
 class Board:
     """Every active rep of a company at one instant, and when that picture next changes."""
 
-    rows: list[Row]
+    rows: list[RepStanding]
     counts: dict[str, int]
     alerts: int
     tz: ZoneInfo
@@ -112,7 +112,7 @@ def build(
         alerts = contradictions(eff, working, since, now, busy_limit, profile)
         words = working_words(working, tz, now)
         name = profile.name if profile else None
-        row = Row(rep, eff, working, words, since, lines.get(rep.id, ()), name, alerts)
+        row = RepStanding(rep, eff, working, words, since, lines.get(rep.id, ()), name, alerts)
         rows.append(replace(row, cautions=cautions(eff, working)))
         changes += [eff.until, working.next_change, _busy_alert_at(eff, since, busy_limit)]
     return Board(
@@ -266,7 +266,7 @@ def _profiles(session: Session, people: Iterable[Rep]) -> dict[str, Profile]:
     return {row.id: row for row in session.exec(select(Profile).where(col(Profile.id).in_(ids)))}
 
 
-def _counts(rows: Iterable[Row]) -> dict[str, int]:
+def _counts(rows: Iterable[RepStanding]) -> dict[str, int]:
     counts = dict.fromkeys(LABELS, 0)
     for row in rows:
         counts[row.presence.effective_status.value] += 1

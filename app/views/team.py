@@ -33,7 +33,7 @@ _NOT_DIALLED = re.compile(r"[\s().-]")  # what people type inside a phone number
 
 
 def words(reason: str) -> str:
-    """A trace or availability reason in words: "time_off" reads "time off"."""
+    """A trace or hours reason in words: "time_off" reads "time off"."""
     return reason.replace("_", " ")
 
 
@@ -114,7 +114,7 @@ def team_rows(session: Session, company: Company, now: datetime) -> list[TeamRow
 
 
 @dataclass(frozen=True)
-class MemberRow:
+class MemberStanding:
     """A member in order, with their status now and whether the assigner would consider them."""
 
     rep: Rep
@@ -133,12 +133,14 @@ class MemberRow:
         return "In line" if self.eligible else f"Skipped now: {words(self.reason)}"
 
 
-def member_rows(session: Session, company: Company, team: Team, now: datetime) -> list[MemberRow]:
+def member_rows(
+    session: Session, company: Company, team: Team, now: datetime
+) -> list[MemberStanding]:
     """The team's members in order with their effective status and eligibility at `now`."""
     found = teams.members(session, team)
     seen = {a["rep"]["id"]: a for a in roster.availability(session, company, team, now)}
     return [
-        MemberRow(
+        MemberStanding(
             m.rep,
             m.taking_part,
             seen[m.rep.id]["effective_status"],
