@@ -2,7 +2,7 @@
 `fairness`, `coverage` and `timeline` take plain values; the `*_for` functions load the rows."""
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
@@ -31,11 +31,17 @@ class Series:
 
     name: str
     counts: tuple[int, ...]
+    targets: tuple[float, ...] = ()  # per period, by weight (none for a former member)
 
     @property
     def total(self) -> int:
         """All of the rep's assignments in the chart."""
         return sum(self.counts)
+
+    @property
+    def target_total(self) -> float | None:
+        """The rep's target over the whole chart, when they have one."""
+        return sum(self.targets) if self.targets else None
 
 
 @dataclass(frozen=True)
@@ -46,9 +52,9 @@ class Fairness:
     series: tuple[Series, ...]
 
     @property
-    def peak(self) -> int:
-        """The largest count in any one period (the bars' scale)."""
-        return max((c for s in self.series for c in s.counts), default=0)
+    def peak(self) -> float:
+        """The largest count or target in any one period (the bars' scale)."""
+        return max((c for s in self.series for c in (*s.counts, *s.targets)), default=0)
 
     @property
     def spread(self) -> int:
@@ -89,6 +95,20 @@ def fairness(
     return Fairness(tuple(_period_label(s, span_days) for s in starts), series)
 
 
+def with_targets(f: Fairness, weights: Sequence[int]) -> Fairness:
+    """Each of the first len(weights) series (the members) with its target per period: the
+    period's assignments × weight / total weight."""
+    whole = sum(weights)
+    if not whole:
+        return f
+    totals = [sum(col) for col in zip(*(s.counts for s in f.series), strict=True)]
+    series = [
+        replace(s, targets=tuple(t * weights[k] / whole for t in totals)) if k < len(weights) else s
+        for k, s in enumerate(f.series)
+    ]
+    return replace(f, series=tuple(series))
+
+
 def _period_label(start: date, span_days: int) -> tuple[str, str]:
     if span_days == 1:
         return f"{start:%a} {start.day}", f"{start:%a} {start.day} {start:%b}"
@@ -111,8 +131,10 @@ def fairness_for(
         col(Assignment.created_at) >= first,
     )
     rows = [(str(rep_id), at) for rep_id, at in session.exec(q)]
-    people = [(m.rep.id, m.rep.name) for m in teams.members(session, team)]
-    return fairness(rows, people + _former(session, people, rows), starts, span, tz)
+    members = teams.members(session, team)
+    people = [(m.rep.id, m.rep.name) for m in members]
+    found = fairness(rows, people + _former(session, people, rows), starts, span, tz)
+    return with_targets(found, [m.weight for m in members])
 
 
 def _former(

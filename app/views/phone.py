@@ -16,6 +16,7 @@ from app.services import availability as avail
 from app.services import presence as presence_service
 from app.services import profiles, team_state, teams
 from app.services.errors import Invalid
+from app.views import fairness as fv
 from app.views import headline as hl
 from app.views import log as assignment_log
 from app.views import team as team_views
@@ -41,6 +42,7 @@ class MyTeam:
     state: r.StateAt
     lines: list[str]
     goes: dict[str, str]  # where the team's work goes in each state, in words
+    caps: list[str] = field(default_factory=list)  # "Leads today: 3 of 5" where capped
 
 
 @dataclass(frozen=True)
@@ -107,7 +109,8 @@ def my_teams(
     now: datetime,
     places: list[assignment_log.Place],
 ) -> list[MyTeam]:
-    """My teams with their state and my place in line for leads and calls."""
+    """My teams with their state, my place in line for leads and calls, my caps today."""
+    counts = fv.counts_today(session, company, me, now)
     return [
         MyTeam(
             team,
@@ -115,6 +118,7 @@ def my_teams(
             team_state.state_at(session, company, team, now),
             [assignment_log.place_words(pl) for pl in places if pl.team.id == team.id],
             team_views.destinations_in_words(team),
+            fv.today_lines(team.id, member, counts),
         )
         for team, member in teams.teams_of(session, me)
     ]

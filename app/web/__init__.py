@@ -15,6 +15,7 @@ from app.web.push import PushController
 from app.web.pwa import PwaController
 from app.web.schedule import ScheduleController
 from app.web.schedule_settings import SettingsController
+from app.web.team_roster import RosterController
 from app.web.teams import TeamsController
 from app.web.webhooks import WebhooksController
 
@@ -30,6 +31,7 @@ WEB_ROUTES: list[Any] = [
     PeopleController,
     IntegrationsController,
     TeamsController,
+    RosterController,
     LogController,
     WebhooksController,
     TwilioSettingsController,

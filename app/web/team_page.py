@@ -5,6 +5,7 @@ from typing import Any
 
 from app.models import Team
 from app.services import schedule, team_calendar, teams
+from app.views import fairness as fv
 from app.views import team as tv
 from app.web.common import Ctx
 from app.web.editors import HoursView, hours_view
@@ -43,6 +44,7 @@ def team_context(c: Ctx, team: Team, **views: Any) -> dict[str, Any]:
         "state": tv.state_view(c.db, c.company, team, c.now),
         "previews": tv.previews(c.db, c.company, team, c.now),
         "members": tv.member_rows(c.db, c.company, team, c.now),
+        "roster": fv.roster_view(teams.members(c.db, team)),
         "addable": [(rep.id, rep.name) for rep in tv.addable(c.db, c.company, team)],
         "routing": routing_rows(team, form),
         "ring": one(form, "ring") if form else team.ring,

@@ -48,6 +48,28 @@ def test_fairness_of_an_empty_team_is_empty_and_even():
     assert (f.series, f.peak, f.spread) == ((), 0, 0)
 
 
+def test_targets_share_each_periods_assignments_by_weight():
+    people = [("s", "Sam"), ("l", "Lee"), ("k", "Kim")]
+    assigned = [("s", at(MON, 9)), ("l", at(MON, 10)), ("k", at(MON, 11)), ("s", at(MON, 12))]
+    assigned += [("x", at(MON, 13))]  # a former member's turn counts in the period's total
+    assigned += [("l", at(MON - timedelta(days=1), 9)), ("l", at(MON - timedelta(days=1), 10))]
+    f = charts.fairness(assigned, [*people, ("x", "Ex (left)")], charts.day_starts(MON), 1, NY)
+    f = charts.with_targets(f, [2, 1, 1])
+    sam, lee, kim, ex = f.series
+    assert (sam.targets[-1], lee.targets[-1], kim.targets[-1]) == (2.5, 1.25, 1.25)
+    assert (sam.targets[-2], lee.targets[-2]) == (1.0, 0.5)
+    assert sam.targets[0] == 0
+    assert (sam.target_total, lee.target_total) == (3.5, 1.75)
+    assert ex.targets == () and ex.target_total is None
+    assert f.peak == 2.5  # the scale fits the highest tick
+
+
+def test_equal_weights_give_equal_targets():
+    f = charts.fairness([("d", at(MON, 9))], [("d", "Dana"), ("s", "Sam")], [MON], 1, NY)
+    f = charts.with_targets(f, [1, 1])
+    assert [s.targets for s in f.series] == [(0.5,), (0.5,)]
+
+
 # --- coverage -------------------------------------------------------------------------------------
 
 NINE_TO_FIVE = h.WeeklyHours((((9 * 60, 17 * 60),),) * 5 + ((),) * 2)

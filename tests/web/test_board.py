@@ -44,6 +44,11 @@ def table_rows(html: str, table_id: str) -> list[list[str]]:
     ]
 
 
+def counts_only(rows: list[list[str]]) -> list[list[str]]:
+    """A fairness table's counts without its targets (each "(target …)", the last column)."""
+    return [[c.split(" (target")[0] for c in row[:-1]] for row in rows]
+
+
 def set_status(client, w, rep, **body):
     r = client.put(f"/api/v1/reps/{rep.id}/status", headers=w.admin(), json=body)
     assert r.status_code == 200, r.text
@@ -361,15 +366,22 @@ def test_fairness_chart_counts_assignments_per_rep_per_day_and_week(client, worl
     page = client.get("/team/charts?team=sales&kind=lead&period=day")
     assert page.status_code == 200
     rows = table_rows(page.text, "fair-table")
+    assert [r[-1] for r in rows] == ["2", "2"]  # targets by (equal) weight: half of 4 each
+    assert rows[0][6:8] == ["1 (target 0.5)", "2 (target 1.5)"]
+    rows = counts_only(rows)
     assert rows == [
         ["Dana Cruz", "0", "0", "0", "0", "0", "1", "2", "3"],
         ["Sam Ortiz", "0", "0", "0", "0", "0", "0", "1", "1"],
     ]
     assert "a spread of 2" in page.text and "<svg" in page.text
     assert "Tue 3 Mar" in page.text and "Mon 9 Mar" in page.text
-    weeks = table_rows(client.get("/team/charts?team=sales&period=week").text, "fair-table")
+    weeks = counts_only(
+        table_rows(client.get("/team/charts?team=sales&period=week").text, "fair-table")
+    )
     assert weeks == [["Dana Cruz", "0", "1", "1", "2", "4"], ["Sam Ortiz", "0", "0", "0", "1", "1"]]
-    calls = table_rows(client.get("/team/charts?team=sales&kind=call").text, "fair-table")
+    calls = counts_only(
+        table_rows(client.get("/team/charts?team=sales&kind=call").text, "fair-table")
+    )
     assert [r[-1] for r in calls] == ["0", "1"]
 
 

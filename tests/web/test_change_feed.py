@@ -230,6 +230,7 @@ WEB_CASES = [
      {"ring": "all", "lunch_to": "voicemail", "away_to": "voicemail", "vacation_to": "voicemail"},
      {T}),
     ("/teams/{slug:str}/schedule", "boss", "/teams/sales/schedule", {"mode": "custom"}, {T}),
+    ("/teams/{slug:str}/roster", "boss", "/teams/sales/roster", {"weight-{dana}": "2"}, {T}),
     ("/teams/{slug:str}/hours/{part:str}", "boss", "/teams/sales/hours/in_office",
      {"mon_open": "on", "mon_start": "09:00", "mon_end": "12:00", "action": "save"}, {T}),
     ("/teams/{slug:str}/delete", "boss", "/teams/support/delete", {"confirm": "support"}, {T}),
@@ -253,7 +254,7 @@ def test_each_web_write_publishes_its_topics_after_commit(client, world, publish
             off = make_time_off(world, world.dana, date(2026, 3, 16)).id
         published.take(0.05)
         values = {"dana": world.dana.id, "lee": world.lee.id, "off": off, "profile": profile}
-        data = {k: v.format(**values) for k, v in form.items()}
+        data = {k.format(**values): v.format(**values) for k, v in form.items()}
         r = post(client, url.format(**values), data, headers={"HX-Request": "true"})
         got = topics(published.take(), world.company.id)
         if r.status_code >= 400 or not expected <= got:
