@@ -1,10 +1,12 @@
 """The hook against its floor: throughput and p99 under wrk (32 connections), one worker, SQLite.
 
-Run: python -m bench.hook [--seconds 15] [--scale]
+Run: python -m bench.hook [--seconds 15] [--scale] [--fairness [--rounds 3]]
 Prints the hook's and the floor's requests/s, p99, the server's CPU microseconds per answer
 (user + system of the server's processes, from /proc: steadier than throughput on a shared
 machine), and p50 at 1 connection, with their ratios. --scale also measures the hook's cost at
-1,000 vs 1,000,000 past assignments and with 50 vs 500 members.
+1,000 vs 1,000,000 past assignments and with 50 vs 500 members. --fairness compares the hook
+with equal weights and with weights 1-10 and daily caps on every member (caps high enough that
+nobody reaches them, so both pick among the same members), round after round.
 Needs wrk (apt-get install -y wrk).
 """
 
@@ -212,9 +214,26 @@ def stop(proc: subprocess.Popen[bytes]) -> None:
         proc.wait()
 
 
-def measure_hook(tmp: Path, members: int, past: int, seconds: int) -> tuple[Run, Run]:
+def weigh(url: str) -> None:
+    """Weights 1-10 in turn and daily caps on every member of the bench team."""
+    from sqlmodel import col, select
+
+    from app.db import make_engine, transaction
+    from app.models import TeamMember
+
+    engine = make_engine(url)
+    with transaction(engine) as s:
+        found = s.exec(select(TeamMember).order_by(col(TeamMember.position)))
+        for i, m in enumerate(found):
+            m.weight, m.cap_lead, m.cap_call = i % 10 + 1, 1_000_000, 1_000_000
+    engine.dispose()
+
+
+def measure_hook(
+    tmp: Path, members: int, past: int, seconds: int, *, weighted: bool = False
+) -> tuple[Run, Run]:
     """Seed a fresh database and drive the app's hook with wrk: 32 connections, then 1."""
-    url = f"sqlite:///{tmp}/hook-{members}-{past}.db"
+    url = f"sqlite:///{tmp}/hook-{members}-{past}-{uuid.uuid4().hex[:6]}.db"
     env = {
         **os.environ,
         "ONDECK_DATABASE_URL": url,
@@ -222,6 +241,8 @@ def measure_hook(tmp: Path, members: int, past: int, seconds: int) -> tuple[Run,
         "ONDECK_DEV_SECRET": "h" * 64,
     }
     token = seed(url, env, members, past)
+    if weighted:
+        weigh(url)
     port = free_port()
     proc = serve([sys.executable, "-m", "app", "serve", "--port", str(port)], env, port)
     try:
@@ -271,8 +292,13 @@ def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--seconds", type=int, default=15)
     ap.add_argument("--scale", action="store_true")
+    ap.add_argument("--fairness", action="store_true")
+    ap.add_argument("--rounds", type=int, default=3)
     args = ap.parse_args()
     print(f"load average before: {os.getloadavg()[0]:.1f} (CPU figures are the server's own)")
+    if args.fairness:
+        fairness(args.seconds, args.rounds)
+        return
     with tempfile.TemporaryDirectory() as d:
         tmp = Path(d)
         hook, hook1 = measure_hook(tmp, 50, 5_000, args.seconds)
@@ -299,6 +325,24 @@ def main() -> None:
                 f"{big.rps:.1f} req/s, {big.cpu_us:.0f} us; cost ratio (CPU per answer) "
                 f"{big.cpu_us / hook.cpu_us:.2f} (target <= 5)"
             )
+
+
+def fairness(seconds: int, rounds: int) -> None:
+    """Equal weights against weights and caps, interleaved round by round."""
+    equal: list[Run] = []
+    weighted: list[Run] = []
+    with tempfile.TemporaryDirectory() as d:
+        for r in range(rounds):
+            equal.append(measure_hook(Path(d), 50, 5_000, seconds)[0])
+            weighted.append(measure_hook(Path(d), 50, 5_000, seconds, weighted=True)[0])
+            print(f"round {r + 1}: " + _line("equal", equal[-1], equal[-1]))
+            print(f"round {r + 1}: " + _line("weighted+caps", weighted[-1], weighted[-1]))
+    rps = sorted(w.rps / e.rps for e, w in zip(equal, weighted, strict=True))
+    cpu = sorted(w.cpu_us / e.cpu_us for e, w in zip(equal, weighted, strict=True))
+    print(
+        f"weights and caps vs equal weights: throughput {rps[len(rps) // 2]:.2f}x, "
+        f"CPU per answer {cpu[len(cpu) // 2]:.2f}x (medians of {rounds} rounds; target: within 10%)"
+    )
 
 
 if __name__ == "__main__":
