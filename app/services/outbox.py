@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import exists, or_, select, update
+from sqlalchemy import func, or_, select, update
 from sqlalchemy.orm import aliased
 from sqlmodel import Session, col
 
@@ -32,27 +32,40 @@ class Claimed:
     attempts: int
 
 
-def _due(now: datetime) -> list[Any]:
-    """Pending, due, not claimed by a live worker, and first in its endpoint's queue."""
+def _head() -> Any:
+    """The first pending delivery of the endpoint (an index probe: endpoint, state, seq)."""
     earlier = aliased(WebhookDelivery)
-    ahead = exists().where(
-        col(earlier.endpoint_id) == col(D.endpoint_id),
-        col(earlier.state) == "pending",
-        col(earlier.seq) < col(D.seq),
+    return (
+        select(func.min(col(earlier.seq)))
+        .where(col(earlier.endpoint_id) == col(WebhookEndpoint.id), col(earlier.state) == "pending")
+        .scalar_subquery()
     )
+
+
+def _heads(*columns: Any) -> Any:
+    """Each enabled endpoint joined to the head of its queue: a probe per endpoint, however
+    long the queues are (a receiver down for an hour leaves thousands of rows pending)."""
+    return (
+        select(*columns)
+        .select_from(WebhookEndpoint)
+        .join(D, col(D.seq) == _head())
+        .where(col(WebhookEndpoint.enabled).is_(True))
+    )
+
+
+def _due(now: datetime) -> list[Any]:
+    """The head is due and not claimed by a live worker."""
     return [
         col(D.state) == "pending",
         or_(col(D.next_at).is_(None), col(D.next_at) <= now),
         or_(col(D.claimed_until).is_(None), col(D.claimed_until) <= now),
-        col(WebhookEndpoint.enabled).is_(True),
-        ~ahead,
     ]
 
 
 def any_due(session: Session, now: datetime) -> bool:
     """Whether something is waiting to be sent (a read: no write lock while idle)."""
-    q = select(col(D.seq)).join(WebhookEndpoint, col(WebhookEndpoint.id) == col(D.endpoint_id))
-    return session.execute(q.where(*_due(now)).limit(1)).first() is not None
+    q = _heads(col(D.seq)).where(*_due(now)).limit(1)
+    return session.execute(q).first() is not None
 
 
 _COLUMNS = (
@@ -72,8 +85,8 @@ def claim(session: Session, now: datetime, secret_key: str, limit: int = BATCH) 
     """Lease the due head of each endpoint's queue and the due events right behind it, in
     order (PostgreSQL: rows another worker is claiming right now are skipped, FOR UPDATE SKIP
     LOCKED; SQLite: the caller holds the writer turn)."""
+    heads = _locked(session, _heads(*_COLUMNS).where(*_due(now)).order_by(col(D.seq)).limit(limit))
     base = select(*_COLUMNS).join(WebhookEndpoint, col(WebhookEndpoint.id) == col(D.endpoint_id))
-    heads = _locked(session, base.where(*_due(now)).order_by(col(D.seq)).limit(limit))
     rows = []
     for head in heads:
         rows.append(head)
