@@ -58,18 +58,23 @@ def roster_rows(
 
 
 def shares_in_words(members: Sequence[Member]) -> str:
-    """How the turns are shared among the members taking part, from their weights."""
+    """How the turns are shared among the members taking part, from their weights: "Sam takes 2
+    of every 4 leads and calls; everyone else 1 of every 4" (the most common weight, when two or
+    more share it, is "everyone else")."""
     taking = [m for m in members if m.taking_part]
-    if not taking:
-        return ""
     weights = [m.weight for m in taking]
-    if len(set(weights)) == 1:
-        return "Everyone takes an equal share of leads and calls."
+    if len(set(weights)) <= 1:
+        return "Everyone takes an equal share of leads and calls." if taking else ""
     g = gcd(*weights)
     total = sum(weights) // g
-    first, *rest = taking
-    words = [f"{first.rep.name} takes {first.weight // g} of every {total} leads and calls"]
-    words += [f"{m.rep.name} {m.weight // g} of every {total}" for m in rest]
+    common = max(set(weights), key=lambda w: (weights.count(w), -weights.index(w)))
+    rest = common if weights.count(common) > 1 else None
+    listed = [m for m in taking if m.weight != rest]
+    words = [f"{m.rep.name} {m.weight // g} of every {total}" for m in listed]
+    first = listed[0]
+    words[0] = f"{first.rep.name} takes {first.weight // g} of every {total} leads and calls"
+    if rest is not None:
+        words.append(f"everyone else {rest // g} of every {total}")
     return "; ".join(words) + "."
 
 

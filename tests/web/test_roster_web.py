@@ -39,7 +39,7 @@ def test_saved_weights_and_caps_are_explained_in_words(client, engine):
     assert (r.status_code, r.headers["location"]) == (303, "/teams/sales#roster")
     assert stored(engine) == {sam.id: (2, 5, None), lee.id: (1, None, 1), kim.id: (1, None, None)}
     text = client.get("/teams/sales").text
-    assert "Sam takes 2 of every 4 leads and calls; Lee 1 of every 4; Kim 1 of every 4." in text
+    assert "Sam takes 2 of every 4 leads and calls; everyone else 1 of every 4." in text
     assert "Sam: at most 5 leads a day" in text and "Lee: at most 1 call a day" in text
     assert f'name="lead-{sam.id}" value="5"' in text
 
