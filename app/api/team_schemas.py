@@ -13,7 +13,9 @@ from app.services.team_checks import CAP_HIGH, WEIGHT_HIGH, WEIGHT_LOW
 TeamStateName = Literal["in_office", "lunch", "away", "vacation"]
 Ring = Literal["sequence", "all"]
 Pin = Annotated[str, Meta(pattern=r"^[0-9]{4,8}$", description="4–8 digits; write-only")]
-
+OfferSeconds = Annotated[
+    int, Meta(ge=10, le=600, description="Leads are offered for this long (seconds); null: off")
+]
 
 
 class DestinationsIn(Struct, kw_only=True, forbid_unknown_fields=True):
@@ -101,7 +103,7 @@ class TeamPatch(Struct, kw_only=True, forbid_unknown_fields=True):
     pin: Pin | None | UnsetType = UNSET
     extension: Extension | None | UnsetType = UNSET
     roster: Roster | UnsetType = UNSET
-
+    offer_seconds: OfferSeconds | None | UnsetType = UNSET
 
 
 class MemberOut(Struct, kw_only=True):
@@ -121,6 +123,7 @@ class TeamOut(Struct, kw_only=True):
     ring: Ring
     pin_set: bool
     extension: str | None = None
+    offer_seconds: int | None = None
 
 
 class TakingPartIn(Struct, kw_only=True, forbid_unknown_fields=True):

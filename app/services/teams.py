@@ -8,6 +8,7 @@ from typing import Any
 from sqlalchemy import bindparam, delete
 from sqlmodel import Session, col, select
 
+from app.domain import offers as offer_rules
 from app.domain import routing as r
 from app.models import Company, Rep, Rotation, Team, TeamMember, Turn
 from app.services import member_settings, security, team_checks, team_state
@@ -128,6 +129,7 @@ def as_json(team: Team, found: list[Member]) -> dict[str, Any]:
         "ring": team.ring,
         "pin_set": team.pin_hash is not None,
         "extension": team.extension,
+        "offer_seconds": team.offer_seconds,
     }
 
 
@@ -185,6 +187,8 @@ def update(session: Session, company: Company, team: Team, changes: Mapping[str,
         values["ring"] = team_checks.ring(changes["ring"])
     if "extension" in changes:
         values["extension"] = check_extension(session, company, team, changes["extension"])
+    if "offer_seconds" in changes:
+        values["offer_seconds"] = offer_rules.check_seconds(changes["offer_seconds"])
     if "pin" in changes:
         # A new PIN also ends any lock-out of the old one.
         values["pin_hash"] = team_state.hash_pin(changes["pin"])

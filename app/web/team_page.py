@@ -49,6 +49,7 @@ def team_context(c: Ctx, team: Team, **views: Any) -> dict[str, Any]:
         "routing": routing_rows(team, form),
         "ring": one(form, "ring") if form else team.ring,
         "extension": one(form, "extension") if form else (team.extension or ""),
+        "offer_seconds": one(form, "offer_seconds") if form else (team.offer_seconds or ""),
         "options": tv.destination_options(team, teams.listing(c.db, c.company)),
         "goes": tv.destinations_in_words(team),
         "state_labels": tv.STATE_LABELS,

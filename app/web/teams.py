@@ -190,6 +190,8 @@ class TeamsController(Controller):
                 return self._failed(c, team, "routing", exc, errors=errors, form=data)
             except Invalid as exc:
                 return self._failed(c, team, "routing", exc, form=data)
+        if "offer_seconds" in data:  # how long a lead is offered to each rep (empty: no offers)
+            changes["offer_seconds"] = one(data, "offer_seconds")
         try:
             teams.update(c.db, c.company, team, changes)
         except Refused as exc:
