@@ -256,6 +256,7 @@ def test_a_hook_answer_reaches_every_device_of_the_assignee_and_nobody_else(
         Browser().open(got[0].body)
     receiver.wait_for(2, timeout=0.5)
     assert len(receiver.got) == 2
+    assert wait_for_message(engine, lambda m: m.state == "sent")
     with Session(engine) as s:
         states = s.execute(select(PushMessage.state)).scalars().all()
     assert states == ["sent", "sent"]
@@ -284,10 +285,10 @@ def test_a_gone_device_is_removed_with_its_messages(client, engine, world, recei
     receiver.answers[:] = [code]
     hook(client, world)
     receiver.wait_for(1)
-    for _ in range(100):
+    for _ in range(200):
         if count(engine, PushSubscription) == 0:
             break
-        receiver.wait_for(1, timeout=0.05)
+        time.sleep(0.05)
     assert count(engine, PushSubscription) == 0 and count(engine, PushMessage) == 0
 
 
@@ -311,7 +312,7 @@ def test_a_failing_push_service_is_tried_again_later_then_given_up(
 
 
 def wait_for_message(engine, ok):
-    for _ in range(200):
+    for _ in range(500):
         with Session(engine) as s:
             row = s.execute(select(PushMessage)).scalars().first()
         if row is not None and ok(row):
@@ -381,3 +382,86 @@ def test_the_vapid_key_is_kept_in_a_private_file_outside_production(tmp_path):
         Settings.from_env({**prod, "ONDECK_VAPID_PRIVATE_KEY": "short"})
     with pytest.raises(UnsafeSettings):
         Settings.from_env({**env, "ONDECK_VAPID_SUBJECT": "ops@example.com"})
+
+
+# --- the outbox's guarantees ---------------------------------------------------------------------
+
+
+def test_a_rolled_back_answer_pushes_nothing_and_a_commit_wakes_the_loop(engine, world):
+    from app import outbox
+    from app.services import assigner
+
+    add_device(engine, world, world.dana, "https://push.example.com")
+    woken: list[int] = []
+    outbox.attach(engine, lambda: woken.append(1))
+    try:
+        with pytest.raises(RuntimeError), transaction(engine) as s:
+            assigner.assign(s, world.company, team="sales", kind="lead", now=world_now())
+            assert count_in(s, PushMessage) == 1  # written with the answer, in its transaction
+            raise RuntimeError("the request failed after the answer")
+        assert count(engine, PushMessage) == 0 and woken == []
+        with transaction(engine) as s:
+            assigner.assign(s, world.company, team="sales", kind="lead", now=world_now())
+        assert count(engine, PushMessage) == 1 and woken == [1]
+    finally:
+        outbox.detach(engine)
+
+
+def count_in(session, model) -> int:
+    return session.execute(select(func.count()).select_from(model)).scalar_one()
+
+
+def test_an_answer_stored_as_an_offer_says_how_long_it_waits(engine, world):
+    from sqlalchemy import insert
+
+    add_device(engine, world, world.dana, "https://push.example.com")
+    at = world_now()
+    offer = {"rep": {"id": world.dana.id, "name": "Dana"}, "state": "pending"}
+    entry = {**offer, "offered_at": "2026-03-09T15:00:00Z", "expires_at": "2026-03-09T15:00:45Z"}
+    answer = {"offer": {**offer, "expires_at": entry["expires_at"]}, "offers": [entry],
+              "routed_via": ["sales"], "kind": "lead"}  # fmt: skip
+    row = {"id": "a1", "company_id": world.company.id, "team_slug": "sales", "kind": "lead",
+           "external_id": "L-7", "assignee_id": world.dana.id, "reason": "assigned",
+           "answer": answer, "created_at": at, "offer_state": "pending",
+           "offer_expires_at": at + timedelta(seconds=45)}  # fmt: skip
+    with transaction(engine) as s:
+        s.connection().execute(insert(Assignment), [row])
+    with Session(engine) as s:
+        (payload,) = s.execute(select(PushMessage.payload)).scalars().all()
+    shown = json.loads(payload)
+    assert shown["title"] == "Lead offered to you — accept within 45 s"
+    assert shown["body"] == "sales L-7" and shown["expires_at"] == "2026-03-09T15:00:45Z"
+
+
+def test_a_claimed_message_is_not_claimed_again_while_its_lease_lasts(engine, world):
+    from app.services import push as push_service
+
+    add_device(engine, world, world.dana, "https://push.example.com")
+    with transaction(engine) as s:
+        push_service.send_test(s, s.merge(world.dana), world_now())
+    with transaction(engine) as s:
+        assert len(push_service.claim(s, world_now())) == 1
+    with transaction(engine) as s:
+        assert push_service.claim(s, world_now() + timedelta(seconds=59)) == []
+    with transaction(engine) as s:  # the worker died: the lease lapses, another sends it
+        assert len(push_service.claim(s, world_now() + timedelta(seconds=61))) == 1
+
+
+def test_a_rep_keeps_the_ten_newest_devices_and_a_shared_phone_moves_to_who_posts_it(
+    client, engine, world
+):
+    assert sign_in(client, "dana@acme.test").status_code == 303
+    bodies = [good(f"https://push.example.com/d{i}") for i in range(11)]
+    for body in bodies:
+        assert subscribe(client, body).status_code == 200
+    with Session(engine) as s:
+        kept = set(s.execute(select(PushSubscription.endpoint)).scalars())
+    assert len(kept) == 10
+    client.cookies.clear()
+    assert sign_in(client, "lee@acme.test").status_code == 303
+    assert subscribe(client, good(bodies[-1]["endpoint"])).status_code == 200
+    with Session(engine) as s:
+        q = select(PushSubscription.rep_id).where(
+            PushSubscription.endpoint == bodies[-1]["endpoint"]
+        )
+        assert s.execute(q).scalar_one() == world.lee.id
