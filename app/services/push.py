@@ -34,11 +34,7 @@ def subscribe(session: Session, rep: Rep, data: Any, now: datetime) -> PushSubsc
     subscription is the device's secret: one posted by another rep means the device changed
     hands (a shared phone), and it moves to the rep who posted it."""
     endpoint, p256dh, auth = p.check_subscription(data)
-    try:
-        ec.EllipticCurvePublicKey.from_encoded_point(ec.SECP256R1(), p.check_key(
-            p256dh, "keys.p256dh", p.P256_POINT))  # fmt: skip
-    except ValueError:
-        raise Invalid("keys.p256dh", "This is not a point on the P-256 curve.") from None
+    _on_the_curve(p256dh)
     found = session.scalars(select(S).where(col(S.endpoint) == endpoint)).first()
     if found is not None and (found.company_id, found.rep_id) != (rep.company_id, rep.id):
         _forget(session, [found.id])
@@ -51,6 +47,15 @@ def subscribe(session: Session, rep: Rep, data: Any, now: datetime) -> PushSubsc
     session.flush()
     _forget(session, [d.id for d in devices(session, rep)[MAX_DEVICES:]])
     return found
+
+
+def _on_the_curve(p256dh: str) -> None:
+    """The browser's key must be a point of P-256 (else no message could be encrypted for it)."""
+    raw = p.check_key(p256dh, "keys.p256dh", p.P256_POINT)
+    try:
+        ec.EllipticCurvePublicKey.from_encoded_point(ec.SECP256R1(), raw)
+    except ValueError:
+        raise Invalid("keys.p256dh", "This is not a point on the P-256 curve.") from None
 
 
 def unsubscribe(session: Session, rep: Rep, data: Any) -> bool:

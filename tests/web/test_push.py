@@ -465,3 +465,16 @@ def test_a_rep_keeps_the_ten_newest_devices_and_a_shared_phone_moves_to_who_post
             PushSubscription.endpoint == bodies[-1]["endpoint"]
         )
         assert s.execute(q).scalar_one() == world.lee.id
+
+
+def test_a_notification_no_longer_worth_sending_is_dropped_unsent(
+    client, engine, world, receiver, clock
+):
+    from app.services import push as push_service
+
+    add_device(engine, world, world.dana, receiver.url)
+    with transaction(engine) as s:  # a test notification is worth an hour
+        push_service.send_test(s, s.merge(world.dana), clock.now() - timedelta(hours=2))
+    client.app.state.deliverer.wake.set()
+    assert wait_for_message(engine, lambda m: m.state == "failed").attempts == 1
+    assert receiver.got == []
