@@ -7,6 +7,9 @@ from litestar import Litestar
 from litestar.routes import HTTPRoute
 
 from tests.builders import make_company, make_rep
+from tests.conftest import shared_fixtures
+
+app, engine, clock, client, settings = shared_fixtures()  # one app and schema per module
 
 KEY_AUTH = {"/api/v1/reps/{rep_id:str}/calendar.ics"}  # private feeds: a secret key in the URL
 KEY_AUTH.add("/api/v1/teams/{slug:str}/calendar.ics")  # a team's private feed

@@ -16,6 +16,9 @@ from tests.builders import (
     make_time_off,
     set_status,
 )
+from tests.conftest import shared_fixtures
+
+app, engine, clock, client, settings = shared_fixtures()  # one app and schema per module
 
 AFTERNOON_ONLY = {d: [["13:00", "17:00"]] for d in ("mon", "tue", "wed", "thu", "fri")} | {
     "sat": [],

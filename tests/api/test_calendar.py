@@ -9,6 +9,9 @@ from app.db import transaction
 from app.models import Rep
 from app.services import calendar_feed
 from tests.builders import make_company, make_rep
+from tests.conftest import shared_fixtures
+
+app, engine, clock, client, settings = shared_fixtures()  # one app and schema per module
 
 SECRET = "t" * 64  # the test settings' secret key
 WEEKDAYS_9_TO_5 = {

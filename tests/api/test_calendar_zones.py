@@ -11,6 +11,9 @@ from app.domain import hours as h
 from app.models import Rep
 from app.services import calendar_feed, team_calendar
 from tests.builders import make_company, make_holiday, make_rep, make_team, make_time_off
+from tests.conftest import shared_fixtures
+
+app, engine, clock, client, settings = shared_fixtures()  # one app and schema per module
 
 SECRET = "t" * 64
 NINE_TO_FIVE = {d: [["09:00", "17:00"]] for d in ("mon", "tue", "wed", "thu", "fri")}

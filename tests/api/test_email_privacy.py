@@ -2,6 +2,9 @@
 uses is refused with the same words as one of your own, naming no company and nobody."""
 
 from tests.builders import make_company, make_rep
+from tests.conftest import shared_fixtures
+
+app, engine, clock, client, settings = shared_fixtures()  # one app and schema per module
 
 
 def test_an_address_used_elsewhere_is_refused_without_revealing_the_company(client, engine):

@@ -4,6 +4,9 @@ systems")."""
 import pytest
 
 from tests.builders import make_company, make_rep
+from tests.conftest import shared_fixtures
+
+app, engine, clock, client, settings = shared_fixtures()  # one app and schema per module
 
 
 @pytest.fixture

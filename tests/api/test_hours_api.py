@@ -5,6 +5,9 @@ from datetime import date
 import pytest
 
 from tests.builders import make_company, make_rep, make_time_off
+from tests.conftest import shared_fixtures
+
+app, engine, clock, client, settings = shared_fixtures()  # one app and schema per module
 
 WEEKDAYS_9_TO_5 = {
     **{d: [["09:00", "17:00"]] for d in ("mon", "tue", "wed", "thu", "fri")},

@@ -14,6 +14,9 @@ from sqlmodel import Session, select
 from app.db import transaction
 from app.models import Assignment, HubspotConfig, Rep
 from tests.builders import available, make_company, make_rep, make_team
+from tests.conftest import shared_fixtures
+
+app, engine, clock, client, settings = shared_fixtures()  # one app and schema per module
 
 SECRET = "3f1c2b9e-hubspot-client-secret"
 BASE = "http://testserver"

@@ -4,6 +4,9 @@ import pytest
 
 from app.services import calendar_feed
 from tests.builders import available, make_company, make_rep, make_team
+from tests.conftest import shared_fixtures
+
+app, engine, clock, client, settings = shared_fixtures()  # one app and schema per module
 
 PROBLEM = "application/problem+json"
 

@@ -6,6 +6,9 @@ from openapi_spec_validator import validate
 from openapi_spec_validator.validation import OpenAPIV30SpecValidator
 
 from app.openapi30 import convert
+from tests.conftest import shared_fixtures
+
+app, engine, clock, client, settings = shared_fixtures()  # one app and schema per module
 
 
 def test_the_30_document_is_valid_openapi_303(client):

@@ -12,7 +12,9 @@ from app.db import transaction
 from app.models import Assignment, Rep
 from app.services import presence as presence_service
 from tests.builders import available, make_company, make_rep, make_team
-from tests.conftest import DEFAULT_NOW
+from tests.conftest import DEFAULT_NOW, shared_fixtures
+
+app, engine, clock, client, settings = shared_fixtures()  # one app and schema per module
 
 
 @pytest.fixture

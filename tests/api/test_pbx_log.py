@@ -17,7 +17,7 @@ from app.logs import redact
 from app.migrations import upgrade
 from app.services import accounts, teams
 from app.services import presence as presence_service
-from tests.api.test_concurrency import ROOT, _wait_healthy, free_port
+from tests.db.test_rotation import ROOT, _wait_healthy, free_port
 
 
 def seed(database_url: str) -> str:

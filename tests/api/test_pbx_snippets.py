@@ -15,6 +15,9 @@ from twilio.request_validator import RequestValidator
 
 from app.models import Assignment
 from tests.builders import available, make_company, make_rep, make_team
+from tests.conftest import shared_fixtures
+
+app, engine, clock, client, settings = shared_fixtures()  # one app and schema per module
 
 DOCS = Path(__file__).resolve().parents[2] / "docs" / "integrations"
 HOST = "https://ondeck.example.com"

@@ -3,6 +3,9 @@
 from datetime import timedelta
 
 from tests.builders import make_company, make_rep
+from tests.conftest import shared_fixtures
+
+app, engine, clock, client, settings = shared_fixtures()  # one app and schema per module
 
 
 def test_new_rep_is_offline_and_status_round_trips_with_note(client, engine):

@@ -11,6 +11,9 @@ from app.models import Team
 from app.services import calendar_feed, team_calendar
 from tests.api.test_calendar import SECRET, WEEKDAYS_9_TO_5, events
 from tests.builders import make_company, make_holiday, make_rep, make_team, make_time_off
+from tests.conftest import shared_fixtures
+
+app, engine, clock, client, settings = shared_fixtures()  # one app and schema per module
 
 
 def team_url(team: Team, key: str | None = None) -> str:

@@ -13,6 +13,9 @@ from app.db import transaction
 from app.models import Assignment, CallLock, Rep, StatusEvent, Team, TwilioConfig
 from app.services import presence as presence_service
 from tests.builders import available, make_company, make_rep, make_team
+from tests.conftest import shared_fixtures
+
+app, engine, clock, client, settings = shared_fixtures()  # one app and schema per module
 
 SID = "AC" + "a1" * 16
 TOKEN = "f" * 32

@@ -15,7 +15,10 @@ from app.main import create_app
 from app.models import WebhookDelivery, WebhookEndpoint
 from app.services import assigner
 from tests.builders import available, make_company, make_rep, make_team, set_status
+from tests.conftest import shared_fixtures
 from tests.receiver import start_receiver
+
+app, engine, clock, client, settings = shared_fixtures()  # one app and schema per module
 
 PRIVATE = (
     "http://127.0.0.1:9/x",

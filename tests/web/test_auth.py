@@ -5,7 +5,10 @@ from litestar.testing import TestClient
 from app.db import transaction
 from app.services import accounts
 from tests.builders import make_company, make_rep
+from tests.conftest import shared_fixtures
 from tests.web.helpers import csrf, post, sign_in
+
+app, engine, clock, client, settings = shared_fixtures()  # one app and schema per module
 
 
 def test_signed_out_visitor_is_sent_to_sign_in(client):
@@ -71,28 +74,6 @@ def test_five_wrong_passwords_lock_the_account_even_for_the_right_one(client, en
     r = sign_in(client, "dana@acme.test")
     assert r.status_code == 429
     assert "Too many" in r.text
-
-
-def test_tapping_the_toggle_cycles_the_status(client, engine):
-    w = make_company(engine)
-    make_rep(w, "Dana")
-    sign_in(client, "dana@acme.test")
-    seen = []
-    for _ in range(4):
-        r = post(client, "/status", headers={"HX-Request": "true"})
-        assert r.status_code == 200
-        seen.append(r.text.split('class="toggle-label">')[1].split("<")[0])
-    assert seen == ["Available", "Away", "Busy", "Offline"]
-
-
-def test_bad_custom_until_shows_inline_error_and_keeps_status(client, engine):
-    w = make_company(engine)
-    make_rep(w, "Dana")
-    sign_in(client, "dana@acme.test")
-    r = post(client, "/status", {"status": "busy", "until": "custom", "custom_until": "soon"})
-    assert r.status_code == 422
-    assert "Pick a date and time" in r.text
-    assert 'class="toggle-label">Offline' in client.get("/").text
 
 
 def test_invitation_sets_a_password_once(client, engine, clock):

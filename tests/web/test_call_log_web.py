@@ -8,7 +8,10 @@ import pytest
 
 from tests.api.test_twilio import SID, TOKEN, path_of, q, twilio, xml
 from tests.builders import available, make_company, make_rep, make_team, set_status
+from tests.conftest import shared_fixtures
 from tests.web.helpers import sign_in
+
+app, engine, clock, client, settings = shared_fixtures()  # one app and schema per module
 
 
 def text_of(html: str) -> str:

@@ -18,7 +18,10 @@ from app import vault
 from app.db import transaction
 from app.models import Company, HubspotConfig, Rep, TwilioConfig
 from tests.builders import available, make_company, make_rep, make_team
+from tests.conftest import shared_fixtures
 from tests.web.helpers import post, sign_in
+
+app, engine, clock, client, settings = shared_fixtures()  # one app and schema per module
 
 PAGE = "/settings/integrations"
 SID = "AC" + "0123456789abcdef" * 2

@@ -8,7 +8,10 @@ from sqlmodel import Session, select
 
 from app.models import ApiToken, Rep
 from tests.builders import make_company, make_rep
+from tests.conftest import shared_fixtures
 from tests.web.helpers import csrf, post, sign_in
+
+app, engine, clock, client, settings = shared_fixtures()  # one app and schema per module
 
 HX = {"HX-Request": "true"}
 NEW_PERSON = {

@@ -1,7 +1,10 @@
 """The Phone tab's teams card: place in line, taking part, a member's override, recent leads."""
 
 from tests.builders import make_company, make_rep, make_team
+from tests.conftest import shared_fixtures
 from tests.web.helpers import post, sign_in
+
+app, engine, clock, client, settings = shared_fixtures()  # one app and schema per module
 
 
 def _setup(client, engine):

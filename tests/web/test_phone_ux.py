@@ -5,7 +5,10 @@ import re
 import pytest
 
 from tests.builders import make_company, make_rep, make_team
+from tests.conftest import shared_fixtures
 from tests.web.helpers import post, sign_in
+
+app, engine, clock, client, settings = shared_fixtures()  # one app and schema per module
 
 HX = {"HX-Request": "true"}
 

@@ -8,7 +8,10 @@ from sqlmodel import select
 from app.db import transaction
 from app.models import Profile, Rep, Team, TeamMember
 from tests.builders import make_company, make_rep
+from tests.conftest import shared_fixtures
 from tests.web.helpers import post, sign_in
+
+app, engine, clock, client, settings = shared_fixtures()  # one app and schema per module
 
 HX = {"HX-Request": "true"}
 

@@ -7,7 +7,10 @@ from sqlmodel import Session, select
 
 from app.models import Company, Holiday, Rep, TimeOff
 from tests.builders import make_company, make_rep, make_time_off
+from tests.conftest import shared_fixtures
 from tests.web.helpers import post, sign_in
+
+app, engine, clock, client, settings = shared_fixtures()  # one app and schema per module
 
 HX = {"HX-Request": "true"}
 

@@ -12,7 +12,10 @@ from app.db import transaction
 from app.models import Rep
 from app.services import accounts, reps
 from tests.builders import make_company, make_rep
+from tests.conftest import shared_fixtures
 from tests.web.helpers import csrf, post, sign_in
+
+app, engine, clock, client, settings = shared_fixtures()  # one app and schema per module
 
 
 class Browser:

@@ -9,7 +9,10 @@ from sqlmodel import Session, select
 
 from app.models import Team
 from tests.builders import make_company, make_team
+from tests.conftest import shared_fixtures
 from tests.web.helpers import post, sign_in
+
+app, engine, clock, client, settings = shared_fixtures()  # one app and schema per module
 
 HX = {"HX-Request": "true"}
 ROUTING = {f"{s}_to": "voicemail" for s in ("lunch", "away", "vacation")} | {"ring": "sequence"}

@@ -10,7 +10,10 @@ from sqlmodel import Session, select
 
 from app.models import Assignment, Team, TeamMember
 from tests.builders import available, make_company, make_rep, make_team, set_status
+from tests.conftest import shared_fixtures
 from tests.web.helpers import post, sign_in
+
+app, engine, clock, client, settings = shared_fixtures()  # one app and schema per module
 
 HX = {"HX-Request": "true"}
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri")

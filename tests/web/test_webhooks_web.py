@@ -3,8 +3,11 @@
 import re
 
 from tests.builders import make_company, make_rep
+from tests.conftest import shared_fixtures
 from tests.receiver import start_receiver
 from tests.web.helpers import post, sign_in
+
+app, engine, clock, client, settings = shared_fixtures()  # one app and schema per module
 
 HOME = "/settings/integrations/webhooks"
 
