@@ -11,7 +11,7 @@ from app.domain import hours as h
 from app.domain import presence as p
 from app.domain import routing as r
 from app.domain import standing as st
-from app.models import Company, Profile, Rep
+from app.models import Company, Profile, Rep, TimeOff
 from app.services import assigner, reps, roster, teams
 from app.services import availability as avail
 from app.services import presence as presence_service
@@ -103,21 +103,43 @@ def build(
     offs = avail.time_off_rows(session, [x.id for x in people], now.date() - timedelta(days=2))
     chosen = _profiles(session, people)
     lines, team_changes = places_in_line(session, company, cal, now)
+    reads = _Reads(cal, offs, chosen, lines, busy_limit, tz, now)
     rows, changes = [], list(team_changes)
     for rep in people:
-        eff = presence_service.read(rep, now)
-        working = h.availability(cal, avail.rep_calendar(rep, offs[rep.id]), now)
-        since = eff.expired_at or rep.status_changed_at
-        profile = chosen.get(rep.profile_id or "")
-        alerts = contradictions(eff, working, since, now, busy_limit, profile)
-        words = working_words(working, tz, now)
-        name = profile.name if profile else None
-        row = RepStanding(rep, eff, working, words, since, lines.get(rep.id, ()), name, alerts)
-        rows.append(replace(row, cautions=cautions(eff, working)))
-        changes += [eff.until, working.next_change, _busy_alert_at(eff, since, busy_limit)]
+        row, when = _standing(reads, rep)
+        rows.append(row)
+        changes += when
     return Board(
         rows, _counts(rows), sum(bool(x.alerts) for x in rows), tz, now, _first(changes, now)
     )
+
+
+@dataclass(frozen=True)
+class _Reads:
+    """What the board reads once for everyone: the calendar, time off, profiles, lines."""
+
+    cal: h.CompanyCalendar
+    offs: Mapping[str, list[TimeOff]]
+    profiles: Mapping[str, Profile]
+    lines: Mapping[str, tuple[Line, ...]]
+    busy_limit: timedelta
+    tz: ZoneInfo
+    now: datetime
+
+
+def _standing(reads: _Reads, rep: Rep) -> tuple[RepStanding, list[datetime | None]]:
+    """One rep's row, and the instants at which it changes by itself."""
+    now = reads.now
+    eff = presence_service.read(rep, now)
+    working = h.availability(reads.cal, avail.rep_calendar(rep, reads.offs[rep.id]), now)
+    since = eff.expired_at or rep.status_changed_at
+    profile = reads.profiles.get(rep.profile_id or "")
+    alerts = contradictions(eff, working, since, now, reads.busy_limit, profile)
+    words = working_words(working, reads.tz, now)
+    name = profile.name if profile else None
+    row = RepStanding(rep, eff, working, words, since, reads.lines.get(rep.id, ()), name, alerts)
+    when = [eff.until, working.next_change, _busy_alert_at(eff, since, reads.busy_limit)]
+    return replace(row, cautions=cautions(eff, working)), when
 
 
 def change_by_manager(
@@ -232,9 +254,9 @@ def places_in_line(
         routes = look.team_reason is None
         lead = assigner.line_up(session, look, r.Kind.LEAD) if routes else ()
         call = assigner.line_up(session, look, r.Kind.CALL) if routes else ()
-        for seen in look.standing:
-            rep_id = seen.member.rep_id
-            why = _skip_words(seen.entry, look.team_reason)
+        for standing in look.standing:
+            rep_id = standing.member.rep_id
+            why = _skip_words(standing.entry, look.team_reason)
             line = Line(team.name, _index(lead, rep_id), _index(call, rep_id), why)
             found.setdefault(rep_id, []).append(line)
     return {k: tuple(v) for k, v in found.items()}, changes

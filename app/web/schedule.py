@@ -79,15 +79,7 @@ class ScheduleController(Controller):
         follow = one(data, "mode") == "company"
         stored = c.user.hours or c.company.hours
         rows = rows_from_form(data) if has_rows(data) else rows_from_hours(stored)
-        errors, notice = {}, None
-        try:
-            action, hours = edit_hours(rows, data, follow)
-            if action == "save":
-                reps.update(c.db, c.company, c.user, {"hours": hours})
-                notice = "Hours saved."
-        except Invalid as exc:
-            c.db.rollback()
-            errors = {exc.field: exc.message}
+        errors, notice = _edit_my_hours(c, rows, data, follow)
         if notice and not c.htmx:
             return Redirect("/schedule#hours", status_code=303)
         hv = self._hours(c, rows, follow=follow, errors=hours_errors(errors), notice=notice)
@@ -136,3 +128,18 @@ class ScheduleController(Controller):
             return Redirect("/schedule#calendar", status_code=303)
         url = feed.calendar_url(c.settings.base_url, c.settings.secret_key, c.user)
         return page(c.request, "schedule/_calendar.html", calendar_url=url, key_renewed=True)
+
+
+def _edit_my_hours(
+    c: Ctx, rows: list[DayRow], data: MultiForm, follow: bool
+) -> tuple[dict[str, str], str | None]:
+    """Apply the editor's action to my hours; a save stores them. Answers (errors, notice)."""
+    try:
+        action, hours = edit_hours(rows, data, follow)
+        if action == "save":
+            reps.update(c.db, c.company, c.user, {"hours": hours})
+            return {}, "Hours saved."
+    except Invalid as exc:
+        c.db.rollback()
+        return {exc.field: exc.message}, None
+    return {}, None
