@@ -23,9 +23,11 @@ from app.domain import push as p
 from app.models import Assignment, PushMessage, PushSubscription
 from app.push_sender import public_key
 from tests.builders import available, make_company, make_rep, make_team
+from tests.conftest import shared_fixtures
 from tests.receiver import start_receiver
 from tests.web.helpers import csrf, post, sign_in
 
+app, engine, clock, client, settings = shared_fixtures()  # one app and schema per module
 HX = {"HX-Request": "true"}
 
 
