@@ -9,7 +9,10 @@ from app.main import create_app
 from app.services import accounts
 from app.settings import Settings
 from tests.builders import available, make_company, make_rep, make_team
+from tests.conftest import shared_fixtures
 from tests.live import free_port
+
+app, engine, clock, client, settings = shared_fixtures()  # one app and schema per module
 
 BAD_BODY = b'{"team": 7, "kind": "sideways", "extra": true}'
 JSON = {"content-type": "application/json"}

@@ -16,7 +16,10 @@ from app.db import transaction
 from app.live import everything, live_events
 from app.models import Assignment, Rep, StatusEvent
 from tests.builders import make_company, make_rep
+from tests.conftest import shared_fixtures
 from tests.web.helpers import post, sign_in
+
+app, engine, clock, client, settings = shared_fixtures()  # one app and schema per module
 
 HX = {"HX-Request": "true"}
 
