@@ -2,7 +2,9 @@
 request's path. It claims due rows in short transactions (taking the process's writer turn on
 SQLite, FOR UPDATE SKIP LOCKED on PostgreSQL), posts each with httpx (15 s timeout), and records
 the outcome. A commit that wrote deliveries wakes it at once; otherwise it looks every POLL
-seconds, so a restart or another worker's leftovers are picked up. While the database cannot be
+seconds, so a restart or another worker's leftovers are picked up. The same loop ends offers
+that ran out (app/services/offers.py: passed on, or expired), waking at the next expiry; a due
+offer found at start-up (after a restart) expires then. While the database cannot be
 reached it waits and tries again: the app still starts.
 """
 
@@ -19,6 +21,7 @@ from app import outbox
 from app.db import transaction
 from app.domain import webhooks as wh
 from app.push_sender import Pusher
+from app.services import offers
 from app.services import outbox as sender
 from app.services.webhooks import resolve
 
@@ -45,6 +48,7 @@ class Deliverer:
         while True:
             self.wake.clear()
             try:
+                wait = await self._expire()
                 claimed = await self._claim()
             except Exception:  # noqa: BLE001 - database down or not migrated: later
                 logger.warning("delivery: cannot read the outbox; retrying in %s s", RETRY)
@@ -56,7 +60,21 @@ class Deliverer:
             if claimed or pushed:
                 continue
             with suppress(TimeoutError):
-                await asyncio.wait_for(self.wake.wait(), POLL)
+                await asyncio.wait_for(self.wake.wait(), wait)
+
+    async def _expire(self) -> float:
+        """Pass on the offers that ran out; the seconds until the next one does (at most POLL).
+        A database that cannot be read raises (the loop waits RETRY); a failed pass is retried."""
+        now = self.clock.now()
+        nxt = await anyio.to_thread.run_sync(self._read, offers.next_expiry)
+        if nxt is None or nxt > now:
+            return POLL if nxt is None else min(POLL, (nxt - now).total_seconds() + 0.01)
+        try:
+            done = await self._write(offers.expire_due, now)
+        except Exception:  # noqa: BLE001 - logged; the offers stay due and are tried again
+            logger.warning("delivery: cannot pass on the offers that ran out", exc_info=True)
+            return POLL
+        return 0.0 if done >= offers.CLAIM else 0.05  # more due; or one another worker holds
 
     async def _claim(self) -> list[sender.Claimed]:
         """The due heads, leased to this worker (a read first, so idle polls take no lock)."""

@@ -1,5 +1,6 @@
 """One place that maps errors to HTTP: problem+json under /api, pages or redirects elsewhere."""
 
+import re
 from typing import Any
 from urllib.parse import quote
 
@@ -77,12 +78,17 @@ def _invalid(request: Request[Any, Any, Any], exc: Invalid) -> Response[Any]:
     return problem(request, 422, exc.message, field=exc.field)
 
 
+_MISSING = re.compile(r"(?:missing required|contains unknown) field `([^`]+)`")
+
+
 def _validation(request: Request[Any, Any, Any], exc: ValidationException) -> Response[Any]:
     """Body or parameter decoding errors: 422 naming the first bad field."""
     extra = exc.extra if isinstance(exc.extra, list) else []
     first = extra[0] if extra and isinstance(extra[0], dict) else {}
     key = str(first.get("key") or "").removeprefix("$.") or None
     message = str(first.get("message") or exc.detail or "Invalid input.")
+    if key and (missing := _MISSING.search(message)):  # the field itself, not its parent
+        key = missing.group(1) if key == "data" else f"{key}.{missing.group(1)}"
     return problem(request, 422 if key else 400, message, field=key)
 
 

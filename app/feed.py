@@ -24,6 +24,7 @@ from sqlalchemy.pool import Pool
 from sqlalchemy.sql.dml import Insert
 
 from app.models import (
+    Assignment,
     Company,
     Holiday,
     Profile,
@@ -38,7 +39,8 @@ from app.models import (
 
 PRESENCE, PROFILES, TEAM, ROTATION = "presence", "profiles", "team", "rotation"
 HOURS, HOLIDAYS, TIME_OFF, PEOPLE = "hours", "holidays", "time_off", "people"
-TOPICS = (PRESENCE, PROFILES, TEAM, ROTATION, HOURS, HOLIDAYS, TIME_OFF, PEOPLE)
+OFFERS = "offers"  # a lead offered to a rep: accepted, declined, passed on or expired
+TOPICS = (PRESENCE, PROFILES, TEAM, ROTATION, HOURS, HOLIDAYS, TIME_OFF, PEOPLE, OFFERS)
 
 # Which attributes of a row mean which topic; attributes not named (password hash, PIN failures,
 # calendar key versions...) change nothing a screen shows.
@@ -52,6 +54,7 @@ _TEAM = {
     TEAM: {"name", "slug", "schedule", "dest_lunch", "dest_away", "dest_vacation", "ring"},
     PRESENCE: {"override_state", "override_until", "override_by", "override_at"},
 }
+_ASSIGNMENT = {OFFERS: {"offer_state", "offer_expires_at", "assignee_id"}}
 _COMPANY = {HOURS: {"hours", "timezone"}, HOLIDAYS: {"holiday_country", "holiday_subdivision"}}
 _WHOLE_ROW = {
     Holiday: HOLIDAYS,
@@ -136,6 +139,8 @@ def _topics_of(obj: Any, is_new_or_deleted: bool) -> set[str]:
     table = _REP if isinstance(obj, Rep) else _TEAM if isinstance(obj, Team) else None
     if isinstance(obj, Company):
         table = _COMPANY
+    if isinstance(obj, Assignment):
+        table = _ASSIGNMENT
     if table is None:
         return set()
     if is_new_or_deleted:

@@ -177,6 +177,7 @@ ANSWERED: dict[str, frozenset[str]] = {
     "presence": frozenset({"status", "profiles"}),
     "profiles": frozenset({"profiles", "status"}),
     "my-teams": frozenset({"teams"}),
+    "offer": frozenset({"offer"}),
     "board": frozenset({"board"}),
     "members": frozenset({"members", "now"}),
     **{t: frozenset({"now"}) for t in ("now", "routing", "schedule", "in-office", "lunch", "pin")},

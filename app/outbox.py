@@ -157,6 +157,19 @@ def _answered(session: Session, row: Assignment) -> None:
     write(session.connection(), row.company_id, "assignment.answered", datetime.now(UTC), data)
 
 
+_OFFER_EVENTS = {"accepted": "assignment.accepted", "expired": "assignment.expired"}
+
+
+def _offer(session: Session, row: Assignment) -> None:
+    """assignment.accepted / assignment.expired: an offer ended for good (the whole answer)."""
+    hist = inspect(row).attrs["offer_state"].history
+    type_ = _OFFER_EVENTS.get(row.offer_state or "") if hist.has_changes() else None
+    if type_ is not None:
+        ended = ((row.answer or {}).get("offers") or [{}])[-1].get("ended_at")
+        at = datetime.fromisoformat(ended) if ended else datetime.now(UTC)
+        write(session.connection(), row.company_id, type_, at, row.answer)
+
+
 @event.listens_for(Session, "after_flush")
 def _collect(session: Session, _context: Any) -> None:
     """Write the events of the rows this flush wrote."""
@@ -168,6 +181,7 @@ def _collect(session: Session, _context: Any) -> None:
             _team(session, obj)
         elif isinstance(obj, Assignment):
             _answered(session, obj)
+            _offer(session, obj)
 
 
 @event.listens_for(Engine, "after_execute")

@@ -9,13 +9,23 @@ from litestar.openapi.datastructures import ResponseSpec
 from litestar.params import Parameter
 from sqlmodel import Session
 
-from app.api.common import AT, AUTH, ERRORS, IN_TRANSACTION, SECURITY, api_get, instant
+from app.api.common import (
+    AT,
+    AUTH,
+    ERRORS,
+    IN_TRANSACTION,
+    SECURITY,
+    api_get,
+    api_post,
+    instant,
+)
+from app.api.offer_schemas import OfferAnswerIn
 from app.api.schemas import AssignmentIn, AssignmentOut, AssignmentPreview, KindName
 from app.clock import Clock
 from app.deps import unit_of
 from app.domain import inputs
 from app.models import Company
-from app.services import assigner
+from app.services import assigner, offers
 from app.views import log as assignment_log
 
 KEY_HEADER = Parameter(
@@ -134,5 +144,32 @@ class AssignmentController(Controller):
 
     @api_get("/{assignment_id:str}", summary="One answer of the log")
     def read(self, company: Company, db: Session, assignment_id: str) -> AssignmentOut:
-        """One hook answer, as first given."""
+        """One hook answer, as first given (an offered lead: as its offer now stands)."""
         return msgspec.convert(assignment_log.get(db, company, assignment_id), AssignmentOut)
+
+    @api_post(
+        "/{assignment_id:str}/accept",
+        status_code=200,
+        summary="The rep offered a lead accepts it (offers)",
+    )
+    def accept(
+        self, company: Company, db: Session, clock: Clock, assignment_id: str, data: OfferAnswerIn
+    ) -> AssignmentOut:
+        """The offer becomes accepted; 409 unless it is pending for `rep`."""
+        return _offer_answer(offers.accept(db, company, assignment_id, data.rep, clock.now()))
+
+    @api_post(
+        "/{assignment_id:str}/decline",
+        status_code=200,
+        summary="The rep offered a lead declines it: it goes to the next rep (offers)",
+    )
+    def decline(
+        self, company: Company, db: Session, clock: Clock, assignment_id: str, data: OfferAnswerIn
+    ) -> AssignmentOut:
+        """The lead is offered to the next eligible rep, or expires when nobody is left."""
+        return _offer_answer(offers.decline(db, company, assignment_id, data.rep, clock.now()))
+
+
+def _offer_answer(answer: dict[str, Any]) -> AssignmentOut:
+    """An offered lead's answer as it now stands."""
+    return msgspec.convert(answer, AssignmentOut)

@@ -6,6 +6,8 @@ from typing import Annotated, Literal
 import msgspec
 from msgspec import UNSET, Meta, Struct, UnsetType
 
+from app.api.offer_schemas import Offer, OfferEntry
+
 StatusName = Literal["available", "away", "busy", "offline"]
 Role = Literal["rep", "manager"]
 Clock = Annotated[str, Meta(pattern=r"^\d{2}:\d{2}$", examples=["09:00"])]
@@ -263,3 +265,5 @@ class AssignmentOut(Struct, kw_only=True):
         dict[str, str],
         Meta(description="The assignee's ids in other systems ({} when none), e.g. hubspot"),
     ] = msgspec.field(default_factory=dict)
+    offer: Offer | UnsetType = UNSET  # only when the team offers leads (offer_seconds)
+    offers: list[OfferEntry] | UnsetType = UNSET

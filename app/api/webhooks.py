@@ -17,6 +17,8 @@ from app.settings import Settings
 EventName = Literal[
     "assignment.created",
     "assignment.answered",
+    "assignment.accepted",
+    "assignment.expired",
     "rep.status_changed",
     "team.state_changed",
     "webhook.test",
@@ -24,7 +26,7 @@ EventName = Literal[
 Url = Annotated[
     str, Meta(min_length=1, max_length=2000, examples=["https://hooks.example.com/ondeck"])
 ]
-Events = Annotated[list[EventName], Meta(min_length=1, max_length=5)]
+Events = Annotated[list[EventName], Meta(min_length=1, max_length=7)]
 Description = Annotated[str, Meta(max_length=200)]
 
 

@@ -32,6 +32,17 @@ def offered(answer: dict[str, Any], seconds: int, now: datetime) -> dict[str, An
     }
 
 
+def lead_offer(
+    answer: dict[str, Any], kind: str, seconds: int | None, now: datetime
+) -> tuple[dict[str, Any], dict[str, Any]]:
+    """A lead's answer as an offer to its assignee when the team offers leads (`seconds`; calls
+    ring, never offered), and the assignment's offer columns to store with it."""
+    if kind != "lead" or seconds is None or answer.get("assignee") is None:
+        return answer, {"offer_state": None, "offer_expires_at": None}
+    found = offered(answer, seconds, now)
+    return found, {"offer_state": PENDING, "offer_expires_at": expires_at(found)}
+
+
 def ended(answer: dict[str, Any], state: str, now: datetime) -> dict[str, Any]:
     """The answer with its current offer ended as `state` (accepted, declined or expired)."""
     offers = [dict(o) for o in answer.get("offers", [])]

@@ -15,6 +15,8 @@ from app.domain.inputs import Invalid
 EVENTS = (
     "assignment.created",
     "assignment.answered",
+    "assignment.accepted",
+    "assignment.expired",
     "rep.status_changed",
     "team.state_changed",
     "webhook.test",

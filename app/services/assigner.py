@@ -11,6 +11,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
 from app.domain import fairness as f
+from app.domain import offers as offer_rules
 from app.domain import routing as r
 from app.models import Assignment, Company, Team, new_id
 from app.services import roster, rotation, team_state, teams
@@ -111,6 +112,7 @@ def _record(
     step, via = _route(session, company, start, kind_of(kind), now, lock=True)
     answer = {"id": new_id(), **_answer(step, via, slug, kind, external_id)}
     answer["created_at"] = stamp(now)
+    answer, offer = offer_rules.lead_offer(answer, kind, start.offer_seconds, now)  # or as is
     assignee = step.decision.assignee
     if assignee is not None and step.turn is not None:
         rotation.take_turn(session, step.team.id, kind, assignee, step.turn, now)
@@ -126,6 +128,7 @@ def _record(
         "idempotency_key": key,
         "request_digest": digest,
         "created_at": now,
+        **offer,
     }
     # a duplicate key fails here, inside the caller's savepoint
     session.connection().execute(_STORE, [row])

@@ -95,8 +95,17 @@ def describe(answer: dict[str, Any]) -> str:
     via = answer.get("routed_via") or []
     if len(via) > 1:
         text += f" Routed via {' → '.join(via)}."
-    answered = answered_words(answer)
+    answered = answered_words(answer) or offer_words(answer)
     return f"{text} {answered}" if answered else text
+
+
+def offer_words(answer: dict[str, Any]) -> str | None:
+    """An offered lead's history: "Offered to Dana (declined), then Lee (accepted)."."""
+    offers = answer.get("offers")
+    if not offers:
+        return None
+    said = ", then ".join(f"{o['rep']['name']} ({o['state']})" for o in offers)
+    return f"Offered to {said}."
 
 
 def answered_words(answer: dict[str, Any]) -> str | None:

@@ -8,6 +8,7 @@ from app.domain import inputs
 from app.services.errors import Invalid
 from app.views import decisions
 from app.views import log as assignment_log
+from app.views import offers as offer_views
 from app.web.common import MANAGER_CTX, Ctx, page, team_section, web_get
 
 MAX_OFFSET = 10**9  # far past any log, well inside the databases' integers
@@ -40,9 +41,11 @@ class LogController(Controller):
     def log_entry(self, c: Ctx, assignment_id: str) -> Template:
         """One decision with its full trace."""
         answer = assignment_log.get(c.db, c.company, assignment_id)
-        e = decisions.entry(answer, h.zone(c.company.timezone))
+        tz = h.zone(c.company.timezone)
+        e = decisions.entry(answer, tz)
         ctx = {
             **team_section(c, "log"),
             "team_names": decisions.log_choices(c.db, c.company)["team_names"],
+            "offers": offer_views.history(answer, tz),
         }
         return page(c.request, "log/entry.html", e=e, **ctx)

@@ -10,9 +10,10 @@ from app import feed, live
 from app.channels import company_channel
 from app.domain import presence as p
 from app.models import Company, Rep
+from app.services import offers, team_state, teams
 from app.services import presence as presence_service
-from app.services import team_state, teams
-from app.services.errors import Invalid, NotFound
+from app.services.errors import Invalid, NotFound, Refused
+from app.views import offers as offer_views
 from app.views import phone
 from app.views import team as tv
 from app.web.common import CTX, Ctx, Form, page, web_get, web_post
@@ -22,7 +23,9 @@ PARTS = {
     "status": "phone/_now.html",
     "teams": "phone/_teams.html",
     "mates": "phone/_mates.html",
+    "offer": "phone/_offer.html",
 }
+OFFER = "phone/_offer.html"
 NEEDS = {  # which parts of the Phone view each template shows
     "phone/index.html": phone.PARTS,
     "phone/_status.html": frozenset({"status"}),
@@ -47,6 +50,7 @@ def _render(
         name = "phone/_status.html" if c.htmx else "phone/index.html"
     ctx = phone_context(c.db, c.company, c.user, c.now, NEEDS[name] | also)
     ctx.update(notice=notice, form=form or {}, errors=errors or {}, user=c.user, company=c.company)
+    ctx["offers"] = offer_views.cards(c.db, c.company, c.user, c.now)
     return page(c.request, name, status_code, active_tab="phone", **ctx)
 
 
@@ -66,6 +70,8 @@ def phone_events(me: str) -> live.Pick:
             names.append("teams")
         if change.topics & {feed.PRESENCE, feed.PEOPLE, feed.TEAM}:
             names.append("mates")
+        if change.topics & {feed.ROTATION, feed.OFFERS}:  # a lead offered, taken or passed on
+            names.append("offer")
         return names
 
     return pick
@@ -120,7 +126,21 @@ class PhoneController(Controller):
         """One live part of the Phone tab, refetched when the change feed says it changed."""
         if part_name not in PARTS:
             raise NotFound("No such part of the Phone tab.")
+        if part_name == "offer":
+            return _offer(c)
         return _render(c, name=PARTS[part_name])
+
+    @web_post("/assignments/{assignment_id:str}/accept")
+    def accept(self, c: Ctx, assignment_id: str) -> Template | Redirect:
+        """I take the lead offered to me."""
+        return _answer_offer(c, offers.accept, assignment_id, "Accepted: the lead is yours.")
+
+    @web_post("/assignments/{assignment_id:str}/decline")
+    def decline(self, c: Ctx, assignment_id: str) -> Template | Redirect:
+        """I let the lead go: it is offered to the next rep."""
+        return _answer_offer(
+            c, offers.decline, assignment_id, "Declined: it goes to the next rep in line."
+        )
 
     @get("/events", include_in_schema=False)
     async def events(
@@ -150,6 +170,25 @@ class PhoneController(Controller):
             now = team_state.set_override(c.db, c.company, team, state, c.now, by=c.user.name)
             said = override_words(team, now.state.value)
         return _after(c, notice=said)
+
+
+def _offer(c: Ctx, notice: str | None = None, status_code: int = 200) -> Template:
+    """The offers waiting for my answer (the Phone tab's live offer card)."""
+    cards = offer_views.cards(c.db, c.company, c.user, c.now)
+    return page(c.request, OFFER, status_code, offers=cards, offer_notice=notice)
+
+
+def _answer_offer(c: Ctx, act: Any, assignment_id: str, done: str) -> Template | Redirect:
+    """Accept or decline an offer; what went wrong (taken, expired) is said in the card."""
+    try:
+        act(c.db, c.company, assignment_id, c.user.id, c.now)
+    except (Refused, NotFound) as exc:
+        c.db.rollback()
+        return _offer(c, str(exc), 404 if isinstance(exc, NotFound) else 409)
+    if c.htmx:
+        c.db.flush()
+        return _offer(c, done)
+    return Redirect("/", status_code=303)
 
 
 def _my_team(c: Ctx, slug: str) -> Any:

@@ -21,6 +21,8 @@ HOME = "/settings/integrations/webhooks"
 EVENTS = {
     "assignment.created": "The hook assigned a lead or call",
     "assignment.answered": "A call was answered",
+    "assignment.accepted": "A rep accepted an offered lead",
+    "assignment.expired": "An offered lead expired with nobody left to take it",
     "rep.status_changed": "A rep's status changed",
     "team.state_changed": "A team's override was set or cleared",
 }

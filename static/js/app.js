@@ -4,7 +4,8 @@
    hides toasts; reloads the offline page when the network returns; shows [data-copy="#id"] buttons
    (hidden without it) that copy an input's value; fires `catch-up` on live fragments ([data-live],
    [data-catch-up="#id"]) when their event stream is ready (opened or reopened) or the page comes back; says beside a
-   control when its request could not be sent or failed. Without it every page still works. */
+   control when its request could not be sent or failed; counts an offer's [data-countdown] down.
+   Without it every page still works. */
 (function () {
   "use strict";
   var LONG_PRESS_MS = 500;
@@ -281,6 +282,26 @@
       }
     }
     focused = null;
+  });
+
+  // An offer's countdown: [data-countdown] holds the seconds left when it was drawn, counted down
+  // here (the server ends the offer by itself; the card then goes live).
+  function armCountdowns(root) {
+    var found = root.querySelectorAll ? root.querySelectorAll("[data-countdown]") : [];
+    Array.prototype.forEach.call(found, function (el) {
+      if (el.dataset.armed) return;
+      el.dataset.armed = "1";
+      var end = Date.now() + Number(el.getAttribute("data-countdown")) * 1000;
+      (function tick() {
+        var left = Math.max(0, Math.ceil((end - Date.now()) / 1000));
+        el.textContent = String(left);
+        if (left > 0 && el.isConnected) setTimeout(tick, 250);
+      })();
+    });
+  }
+  armCountdowns(document);
+  document.addEventListener("htmx:load", function (event) {
+    armCountdowns(event.target);
   });
 
   // Copy buttons: shown only where this script runs; copy the target input's value.

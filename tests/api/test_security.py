@@ -162,6 +162,8 @@ def make_scene(engine: Engine) -> Scene:
     dana = make_rep(ours, "Dana")
     available(ours, dana)
     team = make_team(ours, "sales", [dana])
+    with transaction(engine) as s:  # the hook's lead is offered to Dana (accept, decline)
+        s.merge(team).offer_seconds = 30
     make_holiday(ours, date(2026, 12, 25))
     off = make_time_off(ours, dana, date(2026, 4, 1))
     with transaction(engine) as s:
@@ -225,6 +227,8 @@ API_BODIES: dict[tuple[str, str], Any] = {
     ("PUT", "/api/v1/teams/{slug:str}/members/{rep_id:str}"): {"taking_part": False},
     ("PUT", "/api/v1/teams/{slug:str}/override"): {"state": "away"},
     ("POST", "/api/v1/assignments"): {"team": "sales", "kind": "lead"},
+    ("POST", "/api/v1/assignments/{assignment_id:str}/accept"): {"rep": "{rep_id}"},
+    ("POST", "/api/v1/assignments/{assignment_id:str}/decline"): {"rep": "{rep_id}"},
     ("POST", "/api/v1/webhooks"): {"url": "https://example.com/h", "events": ["webhook.test"]},
     ("PATCH", "/api/v1/webhooks/{webhook_id:str}"): {"enabled": False},
     ("PUT", "/api/v1/integrations/hubspot"): {"client_secret": "y" * 20, "team": "sales"},
@@ -298,6 +302,8 @@ def send(client: TestClient[Litestar], route: Route, scene: Scene, headers: dict
     url = fill(route.path, scene.ids) + QUERIES.get(key, "")
     if route.kind == "api" or route.kind == "feed":
         body = API_BODIES.get(key) if route.method in ("POST", "PUT", "PATCH") else None
+        if body is not None:  # ids in a body ({"rep": "{rep_id}"}) are the scene's
+            body = {k: fill(v, scene.ids) if isinstance(v, str) else v for k, v in body.items()}
         return client.request(route.method, url, headers=headers, json=body)
     if route.method == "GET":
         return client.get(url, headers=headers, follow_redirects=False)

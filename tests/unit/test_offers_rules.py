@@ -40,3 +40,13 @@ def test_any_other_offer_time_is_refused_naming_the_field(given):
     with pytest.raises(Invalid) as caught:
         o.check_seconds(given)
     assert caught.value.field == "offer_seconds"
+
+
+def test_only_a_lead_with_an_assignee_of_a_team_that_offers_is_offered():
+    answer = {"assignee": DANA}
+    assert o.lead_offer(answer, "call", 30, NOW)[0] is answer  # calls ring
+    assert o.lead_offer(answer, "lead", None, NOW)[0] is answer  # offers off
+    assert o.lead_offer({"assignee": None}, "lead", 30, NOW)[1]["offer_state"] is None
+    offered, columns = o.lead_offer(answer, "lead", 30, NOW)
+    assert offered["offer"]["state"] == "pending"
+    assert columns == {"offer_state": "pending", "offer_expires_at": NOW + timedelta(seconds=30)}

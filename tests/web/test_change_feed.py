@@ -110,7 +110,7 @@ def test_every_state_changing_route_is_covered_here(app):
         for handler in route.route_handlers
         if handler.http_methods - {"GET", "HEAD", "OPTIONS"}
     }
-    covered |= {path for path, *_ in TELEPHONY_CASES}
+    covered |= {path for path, *_ in TELEPHONY_CASES} | set(OFFER_CASES)
     assert writes - covered - SILENT == set()
 
 
@@ -280,7 +280,8 @@ def test_the_phone_tab_hears_its_own_and_its_teams_changes():
     pick = phone_events("me")
     assert pick(feed.Change({P}, {"me"})) == ["status", "profiles", "teams", "mates"]
     assert pick(feed.Change({P}, {"someone"})) == ["status", "teams", "mates"]
-    assert pick(feed.Change({R})) == ["status", "teams"]  # my place in line is the headline
+    assert pick(feed.Change({R})) == ["status", "teams", "offer"]  # my place in line; an offer
+    assert pick(feed.Change({feed.OFFERS})) == ["offer"]  # accepted, passed on or expired
     assert "status" in pick(feed.Change({OFF}))
     assert pick(feed.Change({PROF}, {"someone"})) == []
 
@@ -422,3 +423,37 @@ def test_a_calls_answer_and_end_reach_the_live_screens(client, world, published,
     seen["/integrations/pbx/next"] = topics(published.take(), world.company.id)
     for route, expected in TELEPHONY_CASES:
         assert expected <= seen[route], (route, seen[route])
+
+
+# An offer answered on the Phone tab (the rep signed in) or for the rep through the API.
+OFFER_CASES = [
+    "/assignments/{assignment_id:str}/decline",
+    "/assignments/{assignment_id:str}/accept",
+    "/api/v1/assignments/{assignment_id:str}/decline",
+    "/api/v1/assignments/{assignment_id:str}/accept",
+]
+
+
+def test_answering_an_offer_reaches_the_phone_tabs(client, world, published, engine):
+    from app.models import Team
+    from tests.builders import available
+
+    available(world, world.dana, world.lee)
+    with transaction(engine) as s:
+        s.exec(select(Team).where(Team.slug == "sales")).one().offer_seconds = 60
+    assert sign_in(client, "dana@acme.test").status_code == 303
+    lead = {"team": "sales", "kind": "lead"}
+    for route in OFFER_CASES:
+        r = client.post("/api/v1/assignments", headers=world.assign(), json=lead)
+        answer = r.json()
+        assert R in topics(published.take(), world.company.id)  # offered: the Phone tab hears it
+        url = route.replace("{assignment_id:str}", answer["id"])
+        rep = answer["assignee"]["id"]
+        if route.startswith("/api/"):
+            r = client.post(url, headers=world.assign(), json={"rep": rep})
+        else:  # the Phone tab's buttons: Dana is signed in and each lead is offered to her
+            assert rep == world.dana.id, answer
+            r = post(client, url, headers=HX)
+        assert r.status_code == 200, (route, r.text)
+        found = topics(published.take(), world.company.id)
+        assert feed.OFFERS in found and "offer" in phone_events(rep)(feed.Change(found)), route
