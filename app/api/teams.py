@@ -33,7 +33,7 @@ from app.api.team_schemas import (
 )
 from app.clock import Clock
 from app.models import ApiToken, Company
-from app.services import reps, roster, team_calendar, team_state, teams
+from app.services import reps, roster, team_calendar, team_pin, team_state, teams
 from app.services.calendar_feed import owner_company
 from app.settings import Settings
 
@@ -130,7 +130,7 @@ class TeamController(Controller):
     ) -> TeamStateOut:
         """Vacation stays until cleared; other overrides end at the next schedule boundary."""
         now, team = clock.now(), teams.get(db, company, slug)
-        team_state.authorize_override(db, team, scope=token.scope, pin=pin, now=now)
+        team_pin.authorize_override(db, team, scope=token.scope, pin=pin, now=now)
         s = team_state.set_override(db, company, team, data.state, now, by=token.name)
         return msgspec.convert(team_state.as_json(s), TeamStateOut)
 
@@ -150,7 +150,7 @@ class TeamController(Controller):
     ) -> TeamStateOut:
         """The schedule decides the team's state again."""
         now, team = clock.now(), teams.get(db, company, slug)
-        team_state.authorize_override(db, team, scope=token.scope, pin=pin, now=now)
+        team_pin.authorize_override(db, team, scope=token.scope, pin=pin, now=now)
         s = team_state.clear_override(db, company, team, now)
         return msgspec.convert(team_state.as_json(s), TeamStateOut)
 

@@ -12,7 +12,7 @@ from twilio.twiml.voice_response import VoiceResponse
 from app.domain import telephony as t
 from app.models import Rep, Team
 from app.services import presence as presence_service
-from app.services import team_state, teams
+from app.services import team_pin, team_state, teams
 from app.services.errors import Forbidden, Throttled, WrongSecret
 from app.services.telephony import VOICE, Call, goodbye
 
@@ -154,7 +154,7 @@ def presence_pin(
     if team.pin_hash is None:
         return goodbye(f"{team.name} has no PIN, so it cannot be changed by phone.")
     try:
-        team_state.check_pin(session, team, call.get("Digits"), now)
+        team_pin.check_pin(session, team, call.get("Digits"), now)
     except Throttled:
         return goodbye("Too many wrong PINs. This team's PIN is locked for now; try later.")
     except WrongSecret:  # the failure is counted (this transaction commits: TwiML is an answer)

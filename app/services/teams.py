@@ -11,7 +11,7 @@ from sqlmodel import Session, col, select
 from app.domain import offers as offer_rules
 from app.domain import routing as r
 from app.models import Company, Rep, Rotation, Team, TeamMember, Turn
-from app.services import member_settings, security, team_checks, team_state
+from app.services import member_settings, security, team_checks, team_pin
 from app.services.checks import check_name, check_slug
 from app.services.errors import Invalid, NotFound, Refused
 from app.services.team_checks import CLOSED as CLOSED  # teams.CLOSED, as callers know it
@@ -159,7 +159,7 @@ def create(
         schedule=team_checks.schedule(schedule),
         **_destinations(session, company, slug, destinations or {}, {}),
         ring=team_checks.ring(ring),
-        pin_hash=team_state.hash_pin(pin),
+        pin_hash=team_pin.hash_pin(pin),
         extension=check_extension(session, company, None, extension),
         created_at=now,
     )
@@ -191,8 +191,8 @@ def update(session: Session, company: Company, team: Team, changes: Mapping[str,
         values["offer_seconds"] = offer_rules.check_seconds(changes["offer_seconds"])
     if "pin" in changes:
         # A new PIN also ends any lock-out of the old one.
-        values["pin_hash"] = team_state.hash_pin(changes["pin"])
-        security.clear_failures(session, team_state.pin_key(team))
+        values["pin_hash"] = team_pin.hash_pin(changes["pin"])
+        security.clear_failures(session, team_pin.pin_key(team))
     ids = (
         team_checks.member_ids(session, company, changes["members"])
         if "members" in changes

@@ -6,8 +6,11 @@ import pytest
 from sqlmodel import Session
 
 from app.models import Team, Throttle
-from app.services import team_state
+from app.services import team_pin
 from tests.builders import make_company, make_holiday, make_rep, make_team
+from tests.conftest import shared_fixtures
+
+app, engine, clock, client, settings = shared_fixtures()  # one app and schema per module
 
 NY_LUNCH = {
     "in_office": {d: [["09:00", "12:00"], ["13:00", "17:00"]] for d in ("mon", "tue", "wed")}
@@ -380,7 +383,7 @@ def test_an_assign_token_without_a_pin_or_with_a_wrong_one_is_refused(client, en
     assert r.status_code == 403
     assert r.headers["content-type"].startswith("application/problem+json")
     assert state(client, w)[1] is None
-    assert throttle_count(engine, team_state.pin_key(stored(engine, w))) == 1
+    assert throttle_count(engine, team_pin.pin_key(stored(engine, w))) == 1
 
 
 def test_a_team_without_a_pin_takes_overrides_from_admin_tokens_only(client, engine):

@@ -19,7 +19,7 @@ from sqlmodel import Session, col, select
 from app.db import make_engine, transaction
 from app.migrations import upgrade
 from app.models import Throttle
-from app.services import accounts, team_state, teams
+from app.services import accounts, team_pin, teams
 from tests.builders import PASSWORD
 from tests.live import Server, postgres_database, server_env
 
@@ -51,7 +51,7 @@ def server(database: str, tmp_path: Path) -> Iterator[tuple[Server, str]]:
         for i in range(N):
             accounts.add_person(s, company, name=f"Rep {i}", email=f"rep{i}@acme.test", now=now)
         team = teams.create(s, company, slug="sales", name="Sales", members=[], now=now)
-        team.pin_hash = team_state.hash_pin("2468")
+        team.pin_hash = team_pin.hash_pin("2468")
         token = accounts.create_token(s, company, "crm", "assign", now).secret
     engine.dispose()
     srv = Server(server_env(database, tmp_path), workers=2)
