@@ -73,6 +73,7 @@ def openapi_30(request: Request[Any, Any, Any]) -> dict[str, Any]:
 
 def create_app(settings: Settings | None = None, *, clock: Clock | None = None) -> Litestar:
     """Build the application; nothing here reads the environment unless no settings are given."""
+    from app.api import TELEPHONY_WEBHOOKS
     from app.channels import make_channels
     from app.web import WEB_ROUTES
 
@@ -99,6 +100,7 @@ def create_app(settings: Settings | None = None, *, clock: Clock | None = None) 
             healthz,
             openapi_30,
             *HUBSPOT_ROUTES,
+            *TELEPHONY_WEBHOOKS,
             _api_router(),
             *WEB_ROUTES,
             _static_router(),

@@ -1,6 +1,6 @@
 """Telephony: the Twilio account (/api/v1/integrations/twilio). The requests Twilio sends are in
-app/api/twilio.py, the PBX endpoint in app/api/pbx.py; TELEPHONY_WEBHOOKS lists both (they carry
-their own auth, outside the bearer guard)."""
+app/api/twilio.py, the PBX endpoint in app/api/pbx.py; app/api/__init__.py lists both in
+TELEPHONY_WEBHOOKS (they carry their own auth, outside the bearer guard)."""
 
 from typing import Any
 
@@ -9,8 +9,6 @@ from litestar import Controller
 from sqlmodel import Session
 
 from app.api.common import ADMIN, AUTH, api_delete, api_get, api_put
-from app.api.pbx import pbx_next
-from app.api.twilio import TWILIO_WEBHOOKS
 from app.clock import Clock
 from app.models import Company
 from app.services import teams
@@ -74,6 +72,3 @@ def _out(db: Session, company: Company, settings: Settings) -> TwilioOut:
     slugs = [team.slug for team in teams.listing(db, company)]
     body = tel.config_json(tel.config(db, company), settings.base_url, company, slugs)
     return msgspec.convert(body, TwilioOut)
-
-
-TELEPHONY_WEBHOOKS: list[Any] = [*TWILIO_WEBHOOKS, pbx_next]

@@ -2,7 +2,6 @@
 
 from typing import Any
 
-from app.api.telephony import TELEPHONY_WEBHOOKS
 from app.web.auth import AuthController
 from app.web.board import BoardController
 from app.web.connections import HubspotSettingsController, TwilioSettingsController
@@ -37,4 +36,3 @@ WEB_ROUTES: list[Any] = [
     TwilioSettingsController,
     HubspotSettingsController,
 ]
-WEB_ROUTES += TELEPHONY_WEBHOOKS  # Twilio and PBXs: outside the bearer guard, own auth
