@@ -1,4 +1,4 @@
-"""A person's ids in other systems (INTEGRATIONS.md "Reps: ids in other systems").
+"""A person's ids in other systems (docs/api.md, `external_ids` under "Routes").
 
 `external_ids` maps a system name (`hubspot`, `salesforce`, `pbx`, ...) to that system's id for
 the person. Names are `[a-z][a-z0-9_]{0,31}`; ids are 1-64 printable characters. On the People

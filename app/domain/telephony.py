@@ -1,7 +1,7 @@
-"""Rules of the telephony channel (INTEGRATIONS.md "Telephony"): which number rings next, what a
-call's status means for the rep's lock, what a caller's keypress asks for on the presence line,
-and how a PBX is answered. No web, database or Twilio imports: the services turn these into
-TwiML and writes."""
+"""Rules of the telephony channel (docs/integrations/twilio.md, asterisk.md, freeswitch.md): which
+number rings next, what a call's status means for the rep's lock, what a caller's keypress asks for
+on the presence line, and how a PBX is answered. No web, database or Twilio imports: the services
+turn these into TwiML and writes."""
 
 import re
 from collections.abc import Mapping, Sequence

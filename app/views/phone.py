@@ -51,7 +51,7 @@ class PhoneView:
 
     me: Rep
     presence: p.EffectivePresence
-    availability: h.Availability
+    hours: h.Availability  # whether the rep's hours allow work now, and why not
     where: str
     tz: ZoneInfo
     headline: hl.Headline
