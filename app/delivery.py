@@ -1,17 +1,20 @@
 """The delivery loop: one task per worker posts the webhook outbox (app/outbox.py), off every
 request's path. It claims due rows in short transactions (taking the process's writer turn on
 SQLite, FOR UPDATE SKIP LOCKED on PostgreSQL), posts each with httpx (15 s timeout), and records
-the outcome. A commit that wrote deliveries wakes it at once; otherwise it looks every POLL
-seconds, so a restart or another worker's leftovers are picked up. The same loop ends offers
-that ran out (app/services/offers.py: passed on, or expired), waking at the next expiry; a due
-offer found at start-up (after a restart) expires then. While the database cannot be
-reached it waits and tries again: the app still starts.
+the outcome. The same loop ends offers that ran out (app/services/offers.py: passed on, or
+expired), waking at the next expiry, and sends Web Push messages (app/push_sender.py).
+A commit that left work wakes at once only the step it fed (outbox.WEBHOOKS, PUSH, OFFERS): a
+hook answer with webhook endpoints costs the loop one read, not one per step. Every POLL seconds
+each step looks anyway, so a restart or another worker's leftovers are picked up; a due offer
+found at start-up expires then. While the database cannot be reached it waits and tries again:
+the app still starts.
 """
 
 import asyncio
 import logging
 import time
 from contextlib import suppress
+from datetime import datetime
 from typing import Any
 
 import anyio.to_thread
@@ -40,25 +43,67 @@ class Deliverer:
         self.settings = app.state.settings
         self.gates = getattr(app.state, "gates", None)
         self.wake = asyncio.Event()
+        self.asked: set[str] = set()  # the steps a commit woke since the last round
+        self.woken: set[str] = set()  # the webhook endpoints those commits wrote for
+        self.blocked: dict[str, datetime] = {}  # endpoints whose head waits (until), last look
+        self.poll_at = 0.0  # (monotonic) when every step looks next
+        self.offer_at = 0.0  # (monotonic) when the next offer runs out, at most a POLL away
         self.client = httpx.AsyncClient(timeout=TIMEOUT, follow_redirects=False)
         self.pusher = Pusher(self)  # Web Push messages, one step a round
 
+    def poke(self, steps: frozenset[str], endpoints: frozenset[str] = frozenset()) -> None:
+        """A commit left work for these steps and webhook endpoints (on the event loop)."""
+        self.asked |= steps
+        self.woken |= endpoints
+        self.wake.set()
+
+    def look_now(self) -> None:
+        """Run every step at once (as at a poll)."""
+        self.poll_at = 0.0
+        self.wake.set()
+
+    def _due_steps(self) -> set[str]:
+        """The steps to run this round: those woken, every step at a poll, offers at expiry."""
+        steps, self.asked = self.asked, set()
+        woken, self.woken = self.woken, set()
+        now = time.monotonic()
+        if now >= self.poll_at:
+            steps |= outbox.STEPS
+            self.poll_at = now + POLL
+        elif woken and steps == {outbox.WEBHOOKS} and self._all_blocked(woken):
+            steps = set()  # their events queue behind a head that waits: nothing to look for
+        if now >= self.offer_at:
+            steps.add(outbox.OFFERS)
+        return steps
+
+    def _all_blocked(self, endpoints: set[str]) -> bool:
+        """Whether every one of these endpoints' heads waited, at the last look, past now."""
+        now = self.clock.now()
+        return all(self.blocked.get(e, now) > now for e in endpoints)
+
     async def run(self) -> None:
-        """Deliver forever: claim, post, record; sleep until woken or the next poll."""
+        """Deliver forever: each round runs the steps due; sleep until woken or a timer."""
         while True:
             self.wake.clear()
+            steps = self._due_steps()
             try:
-                wait = await self._expire()
-                claimed = await self._claim()
+                if outbox.OFFERS in steps:
+                    self.offer_at = time.monotonic() + await self._expire()
+                claimed = await self._claim() if outbox.WEBHOOKS in steps else []
             except Exception:  # noqa: BLE001 - database down or not migrated: later
                 logger.warning("delivery: cannot read the outbox; retrying in %s s", RETRY)
+                self.asked |= steps
                 await asyncio.sleep(RETRY)
                 continue
-            pushed = await self.pusher.round()
+            pushed = await self.pusher.round() if outbox.PUSH in steps else 0
             if claimed:
                 await self._round(claimed)
-            if claimed or pushed:
+                self.asked.add(outbox.WEBHOOKS)  # more may be due behind them
+            if pushed:
+                self.asked.add(outbox.PUSH)
+            if self.asked:
                 continue
+            wait = max(0.0, min(self.poll_at, self.offer_at) - time.monotonic())
             with suppress(TimeoutError):
                 await asyncio.wait_for(self.wake.wait(), wait)
 
@@ -79,7 +124,8 @@ class Deliverer:
     async def _claim(self) -> list[sender.Claimed]:
         """The due heads, leased to this worker (a read first, so idle polls take no lock)."""
         now = self.clock.now()
-        due = await anyio.to_thread.run_sync(self._read, sender.any_due, now)
+        found = await anyio.to_thread.run_sync(self._read, sender.heads)
+        due, self.blocked = sender.waits(found, now)
         if not due:
             return []
         return await self._write(sender.claim, now, self.settings.secret_key)
@@ -157,9 +203,9 @@ async def start(app: Any) -> None:
     deliverer = Deliverer(app)
     loop = asyncio.get_running_loop()
 
-    def wake() -> None:  # from any thread
+    def wake(steps: frozenset[str], endpoints: frozenset[str]) -> None:  # from any thread
         with suppress(RuntimeError):  # the loop has closed
-            loop.call_soon_threadsafe(deliverer.wake.set)
+            loop.call_soon_threadsafe(deliverer.poke, steps, endpoints)
 
     outbox.attach(app.state.engine, wake)
     app.state.deliverer = deliverer

@@ -25,13 +25,27 @@ from app.models import Assignment, Rep, StatusEvent, Team, WebhookDelivery, Webh
 KEY = "ondeck.outbox"
 _INSERT = insert(WebhookDelivery)
 
-Waker = Callable[[], None]
+# What a commit can have left for the delivery loop: each wakes only its own step
+WEBHOOKS, PUSH, OFFERS = "webhooks", "push", "offers"
+STEPS = frozenset((WEBHOOKS, PUSH, OFFERS))
+ENDPOINTS = "endpoints"  # the webhook endpoints a transaction wrote deliveries for
+
+Waker = Callable[[frozenset[str], frozenset[str]], None]  # (steps, webhook endpoints written)
 _wakers: "WeakKeyDictionary[Pool, Waker]" = WeakKeyDictionary()
 
 
 def attach(engine: Engine, waker: Waker) -> None:
-    """Call `waker` (from any thread) after each commit through `engine` that wrote deliveries."""
+    """Call `waker(steps, endpoint_ids)` (from any thread) after each commit through `engine`
+    that left work for the delivery loop: webhook deliveries (for these endpoints), push
+    messages, or an offer's timer."""
     _wakers[engine.pool] = waker
+
+
+def mark(conn: Connection, step: str) -> None:
+    """Note that this transaction left work for the delivery loop's `step`."""
+    noted = conn.info.get(KEY)
+    if noted is not None:
+        noted[step] = True
 
 
 def detach(engine: Engine) -> None:
@@ -76,9 +90,10 @@ def write(
         for e in endpoint_ids
     ]  # fmt: skip
     conn.execute(_INSERT, rows)
-    written = conn.info.get(KEY)
-    if written is not None:
-        written["wrote"] = True
+    mark(conn, WEBHOOKS)
+    noted = conn.info.get(KEY)
+    if noted is not None:
+        noted.setdefault(ENDPOINTS, set()).update(endpoint_ids)
     return len(rows)
 
 
@@ -182,6 +197,8 @@ def _collect(session: Session, _context: Any) -> None:
         elif isinstance(obj, Assignment):
             _answered(session, obj)
             _offer(session, obj)
+            if inspect(obj).attrs["offer_expires_at"].history.has_changes():
+                mark(session.connection(), OFFERS)  # the loop's next expiry may be sooner
 
 
 @event.listens_for(Engine, "after_execute")
@@ -197,6 +214,8 @@ def _hook_answers(
             if isinstance(one, dict) and one.get("company_id") and one.get("answer"):
                 at = one.get("created_at") or datetime.now(UTC)
                 write(conn, one["company_id"], "assignment.created", at, one["answer"])
+                if one.get("offer_expires_at") is not None:
+                    mark(conn, OFFERS)
 
 
 @event.listens_for(Session, "after_begin")
@@ -207,14 +226,15 @@ def _link(session: Session, _tx: SessionTransaction, connection: Any) -> None:
 
 @event.listens_for(Session, "after_commit")
 def _wake(session: Session) -> None:
-    """The transaction committed deliveries: wake this process's delivery loop."""
+    """The transaction left work for the delivery loop: wake the steps it fed."""
     noted = session.info.pop(KEY, None)
-    if not noted or not noted.get("wrote"):
+    steps = STEPS.intersection(noted) if noted else None
+    if not steps:
         return
     bind = session.get_bind()
     waker = _wakers.get(bind.pool) if isinstance(bind, Engine) else None
     if waker is not None:
-        waker()
+        waker(steps, frozenset(noted.get(ENDPOINTS, ())))
 
 
 @event.listens_for(Session, "after_transaction_end")

@@ -59,9 +59,7 @@ def write(conn: Any, company_id: str, notices: list[Notice]) -> int:
     ]  # fmt: skip
     if rows:
         conn.execute(_INSERT, rows)
-        noted = conn.info.get(outbox.KEY)
-        if noted is not None:
-            noted["wrote"] = True  # the commit wakes the delivery loop
+        outbox.mark(conn, outbox.PUSH)  # the commit wakes the delivery loop's push step
     return len(rows)
 
 

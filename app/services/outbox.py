@@ -6,13 +6,13 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import func, or_, select, update
+from sqlalchemy import bindparam, func, or_, select, update
 from sqlalchemy.orm import aliased
 from sqlmodel import Session, col
 
 from app import vault
 from app.domain import webhooks as wh
-from app.models import WebhookDelivery, WebhookEndpoint
+from app.models import UTCDateTime, WebhookDelivery, WebhookEndpoint
 
 LEASE = timedelta(seconds=60)  # longer than an attempt (15 s): a claim of a killed worker lapses
 BATCH = 50
@@ -32,40 +32,47 @@ class Claimed:
     attempts: int
 
 
-def _head() -> Any:
-    """The first pending delivery of the endpoint (an index probe: endpoint, state, seq)."""
-    earlier = aliased(WebhookDelivery)
-    return (
+def _head_seqs() -> Any:
+    """The head of each enabled endpoint's queue (its first pending delivery): one index probe
+    (endpoint, state, seq) per endpoint, however long the queues are (a receiver down for an
+    hour leaves thousands of rows pending); the heads are then read by key."""
+    earlier, endpoint = aliased(WebhookDelivery), aliased(WebhookEndpoint)
+    first = (
         select(func.min(col(earlier.seq)))
-        .where(col(earlier.endpoint_id) == col(WebhookEndpoint.id), col(earlier.state) == "pending")
+        .where(col(earlier.endpoint_id) == col(endpoint.id), col(earlier.state) == "pending")
         .scalar_subquery()
     )
+    return select(first).where(col(endpoint.enabled).is_(True))
 
 
-def _heads(*columns: Any) -> Any:
-    """Each enabled endpoint joined to the head of its queue: a probe per endpoint, however
-    long the queues are (a receiver down for an hour leaves thousands of rows pending)."""
-    return (
-        select(*columns)
-        .select_from(WebhookEndpoint)
-        .join(D, col(D.seq) == _head())
-        .where(col(WebhookEndpoint.enabled).is_(True))
-    )
+NOW = bindparam("b_now", type_=UTCDateTime)
+# Built once: an alias made per call would give each call a new cache key, and SQLAlchemy
+# would compile the statement again every time (a millisecond per look of the loop).
+_DUE = (
+    col(D.seq).in_(_head_seqs()),
+    or_(col(D.next_at).is_(None), col(D.next_at) <= NOW),
+    or_(col(D.claimed_until).is_(None), col(D.claimed_until) <= NOW),
+)
+_HEADS = select(col(D.endpoint_id), col(D.next_at), col(D.claimed_until)).where(_DUE[0])
 
 
-def _due(now: datetime) -> list[Any]:
-    """The head is due and not claimed by a live worker."""
-    return [
-        col(D.state) == "pending",
-        or_(col(D.next_at).is_(None), col(D.next_at) <= now),
-        or_(col(D.claimed_until).is_(None), col(D.claimed_until) <= now),
-    ]
+def heads(session: Session) -> list[Any]:
+    """Each enabled endpoint's head: (endpoint id, next try, claimed until)."""
+    return list(session.execute(_HEADS).all())
 
 
-def any_due(session: Session, now: datetime) -> bool:
-    """Whether something is waiting to be sent (a read: no write lock while idle)."""
-    q = _heads(col(D.seq)).where(*_due(now)).limit(1)
-    return session.execute(q).first() is not None
+def waits(found: list[Any], now: datetime) -> tuple[bool, dict[str, datetime]]:
+    """Whether a head is due now, and until when each other endpoint's head waits (a retry
+    scheduled, or a claim by a live worker): new events of such an endpoint wait behind it."""
+    due, blocked = False, {}
+    for endpoint_id, next_at, claimed_until in found:
+        later = [t for t in (next_at, claimed_until) if t is not None and t > now]
+        until = max(later, default=None)
+        if until is None:
+            due = True
+        else:
+            blocked[endpoint_id] = until
+    return due, blocked
 
 
 _COLUMNS = (
@@ -85,8 +92,8 @@ def claim(session: Session, now: datetime, secret_key: str, limit: int = BATCH) 
     """Lease the due head of each endpoint's queue and the due events right behind it, in
     order (PostgreSQL: rows another worker is claiming right now are skipped, FOR UPDATE SKIP
     LOCKED; SQLite: the caller holds the writer turn)."""
-    heads = _locked(session, _heads(*_COLUMNS).where(*_due(now)).order_by(col(D.seq)).limit(limit))
     base = select(*_COLUMNS).join(WebhookEndpoint, col(WebhookEndpoint.id) == col(D.endpoint_id))
+    heads = _locked(session, base.where(*_DUE).order_by(col(D.seq)).limit(limit), now)
     rows = []
     for head in heads:
         rows.append(head)
@@ -110,12 +117,12 @@ def claim(session: Session, now: datetime, secret_key: str, limit: int = BATCH) 
     ]
 
 
-def _locked(session: Session, q: Any) -> list[Any]:
-    """The rows of `q`, locked for this transaction and skipping rows locked by another
-    (PostgreSQL; SQLite has one writer at a time)."""
+def _locked(session: Session, q: Any, now: datetime | None = None) -> list[Any]:
+    """The rows of `q` (at `now`, when it asks), locked for this transaction and skipping rows
+    locked by another (PostgreSQL; SQLite has one writer at a time)."""
     if session.get_bind().dialect.name == "postgresql":
         q = q.with_for_update(of=WebhookDelivery.__table__, skip_locked=True)  # type: ignore[attr-defined]
-    return list(session.execute(q).all())
+    return list(session.execute(q, {"b_now": now} if now is not None else {}).all())
 
 
 def release(session: Session, seqs: list[int]) -> None:

@@ -164,7 +164,9 @@ def resend(
     )  # fmt: skip
     session.add(again)
     session.flush()
-    session.info.setdefault(outbox.KEY, {})["wrote"] = True
+    noted = session.info.setdefault(outbox.KEY, {})
+    noted[outbox.WEBHOOKS] = True  # wakes the delivery loop
+    noted.setdefault(outbox.ENDPOINTS, set()).add(again.endpoint_id)
     return again
 
 

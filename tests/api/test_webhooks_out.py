@@ -2,6 +2,7 @@
 order, retries, 410 and private-address refusal, against a real receiver on 127.0.0.1."""
 
 import json
+import time
 from datetime import timedelta
 
 import pytest
@@ -326,3 +327,64 @@ def test_an_answered_call_is_an_assignment_answered_event(client, engine):
     data = json.loads(row.body)["data"]
     assert row.type == "assignment.answered" and data["assignment_id"] == answer["id"]
     assert data["answered_by"]["name"] == "Dana"
+
+
+def test_an_endpoint_waiting_on_a_retry_never_holds_up_another(client, engine, clock):
+    # Two receivers: one failing (its head waits 5 s for the retry), one well. Each new
+    # answer reaches the well one at once, while the loop, woken by a commit that wrote only
+    # for the waiting endpoint, does not even look (it knows that head waits).
+    w = make_company(engine)
+    reps = [make_rep(w, "Ann")]
+    available(w, *reps)
+    make_team(w, "sales", reps)
+    sick, well = start_receiver(), start_receiver()
+    try:
+        sick.answers = [500] * 10
+        subscribe(client, w, sick.url, events=["assignment.created"])
+        hook(client, w)
+        sick.wait_for(1)
+        deliverer = client.app.state.deliverer
+        _until(lambda: deliverer.blocked, "the loop to learn that the sick endpoint waits")
+        looks = _count_looks(deliverer)
+        for _ in range(3):
+            hook(client, w)
+        time.sleep(0.3)
+        assert looks() == 0  # three commits for the waiting endpoint: no read at all
+        subscribe(client, w, well.url, events=["assignment.created"])
+        for i in range(3):
+            answer = hook(client, w)
+            got = well.wait_for(i + 1, timeout=5)
+            assert json.loads(got[i].body)["data"]["id"] == answer["id"]
+        assert len(sick.got) == 1  # still waiting for its retry
+    finally:
+        client.app.state.deliverer.poll_at = 0.0
+        sick.close()
+        well.close()
+
+
+def _until(check, what: str, timeout: float = 5.0) -> None:
+    deadline = time.monotonic() + timeout
+    while not check():
+        assert time.monotonic() < deadline, f"waited {timeout} s for {what}"
+        time.sleep(0.02)
+
+
+def _count_looks(deliverer):
+    """Count the loop's looks at the webhook outbox from now on."""
+    from app.services import outbox as sender
+
+    seen = []
+    original = sender.heads
+
+    def counting(session):
+        seen.append(1)
+        return original(session)
+
+    sender.heads = counting
+    deliverer.poll_at = time.monotonic() + 60  # no poll during the count
+
+    def looks() -> int:
+        sender.heads = original
+        return len(seen)
+
+    return looks

@@ -304,11 +304,11 @@ def test_a_failing_push_service_is_tried_again_later_then_given_up(
     row = wait_for_message(engine, lambda m: m.attempts == 1)
     assert row.state == "pending" and row.next_at == clock.now() + timedelta(seconds=10)
     clock.fixed = clock.now() + timedelta(seconds=11)
-    client.app.state.deliverer.wake.set()
+    client.app.state.deliverer.look_now()
     receiver.wait_for(2)
     row = wait_for_message(engine, lambda m: m.attempts == 2)
     clock.fixed = clock.now() + timedelta(seconds=21)
-    client.app.state.deliverer.wake.set()
+    client.app.state.deliverer.look_now()
     receiver.wait_for(3)
     assert wait_for_message(engine, lambda m: m.state == "sent").attempts == 3
 
@@ -394,8 +394,8 @@ def test_a_rolled_back_answer_pushes_nothing_and_a_commit_wakes_the_loop(engine,
     from app.services import assigner
 
     add_device(engine, world, world.dana, "https://push.example.com")
-    woken: list[int] = []
-    outbox.attach(engine, lambda: woken.append(1))
+    woken: list[frozenset[str]] = []
+    outbox.attach(engine, lambda steps, _endpoints: woken.append(steps))
     try:
         with pytest.raises(RuntimeError), transaction(engine) as s:
             assigner.assign(s, world.company, team="sales", kind="lead", now=world_now())
@@ -404,7 +404,7 @@ def test_a_rolled_back_answer_pushes_nothing_and_a_commit_wakes_the_loop(engine,
         assert count(engine, PushMessage) == 0 and woken == []
         with transaction(engine) as s:
             assigner.assign(s, world.company, team="sales", kind="lead", now=world_now())
-        assert count(engine, PushMessage) == 1 and woken == [1]
+        assert count(engine, PushMessage) == 1 and woken == [{"push"}]  # only the push step
     finally:
         outbox.detach(engine)
 
@@ -477,6 +477,6 @@ def test_a_notification_no_longer_worth_sending_is_dropped_unsent(
     add_device(engine, world, world.dana, receiver.url)
     with transaction(engine) as s:  # a test notification is worth an hour
         push_service.send_test(s, s.merge(world.dana), clock.now() - timedelta(hours=2))
-    client.app.state.deliverer.wake.set()
+    client.app.state.deliverer.look_now()
     assert wait_for_message(engine, lambda m: m.state == "failed").attempts == 1
     assert receiver.got == []
