@@ -143,7 +143,7 @@ class RepCalendar:
 
 
 @dataclass(frozen=True)
-class Availability:
+class Working:
     """Whether a rep works at an instant by hours alone, why, and when that next flips."""
 
     working: bool
@@ -220,10 +220,10 @@ def _next_working_flip(company: CompanyCalendar, rep: RepCalendar, t: datetime) 
     return None
 
 
-def availability(company: CompanyCalendar, rep: RepCalendar, t: datetime) -> Availability:
+def working_at(company: CompanyCalendar, rep: RepCalendar, t: datetime) -> Working:
     """Whether the rep works at t by hours, holidays and time off, why, and when that flips."""
     reason, detail = working_reason(company, rep, t)
-    return Availability(reason == "working", reason, _next_working_flip(company, rep, t), detail)
+    return Working(reason == "working", reason, _next_working_flip(company, rep, t), detail)
 
 
 def is_working(company: CompanyCalendar, rep: RepCalendar, t: datetime) -> bool:

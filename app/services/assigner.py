@@ -223,7 +223,7 @@ _STORE = insert(Assignment)
 def _answer(
     step: Step, via: list[str], team: str, kind: str, external_id: str | None
 ) -> dict[str, Any]:
-    """The API shape of an answer (API.md, the hook), without id and time."""
+    """The API shape of an answer (docs/api.md, the hook), without id and time."""
     people = {s.rep.id: s.rep for s in step.seen}
     assignee = step.decision.assignee
     return {

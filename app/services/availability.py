@@ -78,8 +78,8 @@ def rep_calendar(rep: Rep, time_off: Iterable[TimeOff]) -> h.RepCalendar:
     )
 
 
-def rep_availability(session: Session, company: Company, rep: Rep, at: datetime) -> h.Availability:
+def rep_availability(session: Session, company: Company, rep: Rep, at: datetime) -> h.Working:
     """Whether the rep's hours let them work at `at`, why, and when that next changes."""
     since = at.date().fromordinal(at.date().toordinal() - 2)
     rows = time_off_rows(session, [rep.id], since)[rep.id]
-    return h.availability(company_calendar(session, company, at), rep_calendar(rep, rows), at)
+    return h.working_at(company_calendar(session, company, at), rep_calendar(rep, rows), at)

@@ -62,7 +62,7 @@ class RepStanding:
 
     rep: Rep
     presence: p.EffectivePresence
-    working: h.Availability
+    working: h.Working
     working_words: str
     since: datetime | None
     lines: tuple[Line, ...]
@@ -131,7 +131,7 @@ def _standing(reads: _Reads, rep: Rep) -> tuple[RepStanding, list[datetime | Non
     """One rep's row, and the instants at which it changes by itself."""
     now = reads.now
     eff = presence_service.read(rep, now)
-    working = h.availability(reads.cal, avail.rep_calendar(rep, reads.offs[rep.id]), now)
+    working = h.working_at(reads.cal, avail.rep_calendar(rep, reads.offs[rep.id]), now)
     since = eff.expired_at or rep.status_changed_at
     profile = reads.profiles.get(rep.profile_id or "")
     alerts = contradictions(eff, working, since, now, reads.busy_limit, profile)
@@ -177,7 +177,7 @@ def _reason(value: object) -> str:
 
 def contradictions(
     eff: p.EffectivePresence,
-    working: h.Availability,
+    working: h.Working,
     since: datetime | None,
     now: datetime,
     busy_limit: timedelta,
@@ -203,7 +203,7 @@ def contradictions(
     return tuple(found)
 
 
-def cautions(eff: p.EffectivePresence, working: h.Availability) -> tuple[str, ...]:
+def cautions(eff: p.EffectivePresence, working: h.Working) -> tuple[str, ...]:
     """Worth a glance: a rep Offline during their own working hours (leads pass them by)."""
     if eff.effective_status is p.Status.OFFLINE and working.working:
         return ("Offline in their working hours",)
@@ -218,7 +218,7 @@ def _busy_alert_at(
     return since + limit
 
 
-def working_words(a: h.Availability, tz: ZoneInfo, now: datetime) -> str:
+def working_words(a: h.Working, tz: ZoneInfo, now: datetime) -> str:
     """Hours in words for the board: in hours, outside, time off, holiday."""
     nxt = phone.local(a.next_change, tz, now)
     if a.reason == "holiday":

@@ -43,7 +43,7 @@ def ordinal(n: int) -> str:
 
 def headline(
     eff: p.EffectivePresence,
-    a: h.Availability,
+    a: h.Working,
     places: Sequence[InLine],
     taking_part: bool,
     when: Callable[[datetime | None], str],
@@ -64,7 +64,7 @@ def headline(
     return _in_line(places, status)
 
 
-def _off_hours(a: h.Availability, when: Callable[[datetime | None], str]) -> str:
+def _off_hours(a: h.Working, when: Callable[[datetime | None], str]) -> str:
     """Why my hours keep work away from me now ("the office is closed until Mon 09:00"), or ""."""
     if a.working:
         return ""

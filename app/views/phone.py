@@ -26,7 +26,7 @@ PRESETS = {"1h": 60, "2h": 120, "4h": 240, "8h": 480}
 
 
 @dataclass(frozen=True)
-class Mate:
+class TeammateStanding:
     """A teammate as the Phone tab lists them."""
 
     rep: Rep
@@ -51,11 +51,11 @@ class PhoneView:
 
     me: Rep
     presence: p.EffectivePresence
-    hours: h.Availability  # whether the rep's hours allow work now, and why not
+    hours: h.Working  # whether the rep's hours allow work now, and why not
     where: str
     tz: ZoneInfo
     headline: hl.Headline
-    mates: list[Mate] = field(default_factory=list)
+    mates: list[TeammateStanding] = field(default_factory=list)
     teams: list[MyTeam] = field(default_factory=list)
     recent: list[tuple[dict[str, object], str, str]] = field(default_factory=list)
     profiles: "profiles.Panel | None" = None
@@ -77,7 +77,7 @@ def local(t: datetime | None, tz: ZoneInfo, now: datetime) -> str:
     return lt.strftime("%a %-d %b %H:%M")
 
 
-def where_sentence(a: h.Availability, tz: ZoneInfo, now: datetime) -> str:
+def where_sentence(a: h.Working, tz: ZoneInfo, now: datetime) -> str:
     """What routing sees of my hours, in words."""
     nxt = local(a.next_change, tz, now)
     if a.reason == "holiday":
@@ -128,7 +128,7 @@ def my_headline(
     session: Session,
     me: Rep,
     eff: p.EffectivePresence,
-    a: h.Availability,
+    a: h.Working,
     places: list[assignment_log.Place],
     when: Callable[[datetime | None], str],
 ) -> hl.Headline:
@@ -160,7 +160,7 @@ def view(
     tz = h.zone(me.timezone)
     a = avail.rep_availability(session, company, me, now)
     mates = (
-        [Mate(m, presence_service.read(m, now)) for m in teammates(session, me)]
+        [TeammateStanding(m, presence_service.read(m, now)) for m in teammates(session, me)]
         if "mates" in parts
         else []
     )

@@ -15,7 +15,6 @@ from app.domain.hours import (
     RepCalendar,
     TimeOff,
     WeeklyHours,
-    availability,
     format_clock,
     holiday_at,
     is_inside,
@@ -24,6 +23,7 @@ from app.domain.hours import (
     next_change,
     outside_company_warnings,
     parse_clock,
+    working_at,
     zone,
 )
 
@@ -383,20 +383,20 @@ def test_bad_time_off_is_refused_naming_the_field(kwargs: dict, field: str) -> N
 
 
 def test_rep_without_personal_hours_follows_company_hours() -> None:
-    result = availability(company(), rep(), at(NEW_YORK, 2026, 3, 9, 10))
+    result = working_at(company(), rep(), at(NEW_YORK, 2026, 3, 9, 10))
     assert (result.working, result.reason) == (True, "working")
     assert result.next_change == at(NEW_YORK, 2026, 3, 9, 17)
 
 
 def test_rep_outside_company_hours_is_company_closed() -> None:
-    result = availability(company(), rep(), at(NEW_YORK, 2026, 3, 7, 10))
+    result = working_at(company(), rep(), at(NEW_YORK, 2026, 3, 7, 10))
     assert (result.working, result.reason) == (False, "company_closed")
     assert result.next_change == at(NEW_YORK, 2026, 3, 9, 9)
 
 
 def test_rep_on_part_day_time_off_is_not_working_until_it_ends() -> None:
     dentist = TimeOff.create(date(2026, 3, 10), start="13:00", end="15:00")
-    result = availability(company(), rep(NEW_YORK, None, dentist), at(NEW_YORK, 2026, 3, 10, 14))
+    result = working_at(company(), rep(NEW_YORK, None, dentist), at(NEW_YORK, 2026, 3, 10, 14))
     assert (result.working, result.reason) == (False, "time_off")
     assert result.detail == "2026-03-10T15:00:00-04:00"
     assert result.next_change == at(NEW_YORK, 2026, 3, 10, 15)
@@ -404,20 +404,20 @@ def test_rep_on_part_day_time_off_is_not_working_until_it_ends() -> None:
 
 def test_rep_on_a_week_off_is_not_working_until_the_next_open_hour() -> None:
     trip = TimeOff.create(date(2026, 3, 9), date(2026, 3, 13))
-    result = availability(company(), rep(NEW_YORK, None, trip), at(NEW_YORK, 2026, 3, 11, 10))
+    result = working_at(company(), rep(NEW_YORK, None, trip), at(NEW_YORK, 2026, 3, 11, 10))
     assert (result.reason, result.detail) == ("time_off", "2026-03-14T00:00:00-04:00")
     assert result.next_change == at(NEW_YORK, 2026, 3, 16, 9)
 
 
 def test_company_closed_comes_before_time_off() -> None:
     trip = TimeOff.create(date(2026, 3, 9), date(2026, 3, 13))
-    result = availability(company(), rep(NEW_YORK, None, trip), at(NEW_YORK, 2026, 3, 11, 20))
+    result = working_at(company(), rep(NEW_YORK, None, trip), at(NEW_YORK, 2026, 3, 11, 20))
     assert result.reason == "company_closed"
 
 
 def test_rep_outside_personal_hours_is_not_working() -> None:
     mornings = hours(**{day: [["08:00", "12:00"]] for day in DAYS[:5]})
-    result = availability(company(), rep(NEW_YORK, mornings), at(NEW_YORK, 2026, 3, 9, 13))
+    result = working_at(company(), rep(NEW_YORK, mornings), at(NEW_YORK, 2026, 3, 9, 13))
     assert (result.working, result.reason) == (False, "outside_hours")
     assert result.next_change == at(NEW_YORK, 2026, 3, 10, 9)
     assert not is_working(company(), rep(NEW_YORK, mornings), at(NEW_YORK, 2026, 3, 9, 13))
@@ -425,7 +425,7 @@ def test_rep_outside_personal_hours_is_not_working() -> None:
 
 def test_observed_holiday_closes_the_company_for_everyone() -> None:
     observed = company(holidays={date(2026, 7, 3): "Independence Day (observed)"})
-    result = availability(observed, rep(LONDON), at(NEW_YORK, 2026, 7, 3, 10))
+    result = working_at(observed, rep(LONDON), at(NEW_YORK, 2026, 7, 3, 10))
     assert (result.working, result.reason) == (False, "holiday")
     assert result.detail == "Independence Day (observed)"
     assert result.next_change == at(NEW_YORK, 2026, 7, 6, 9)
@@ -440,17 +440,15 @@ def test_a_holiday_is_read_on_the_company_local_date() -> None:
 
 def test_a_holiday_outranks_a_closed_day() -> None:
     saturday = company(holidays={date(2026, 7, 4): "Independence Day"})
-    assert availability(saturday, rep(), at(NEW_YORK, 2026, 7, 4, 10)).reason == "holiday"
+    assert working_at(saturday, rep(), at(NEW_YORK, 2026, 7, 4, 10)).reason == "holiday"
 
 
 def test_time_off_is_read_in_the_rep_zone() -> None:
     always_open = company(NEW_YORK, ALWAYS)
     london_rep = rep(LONDON, None, TimeOff.create(date(2026, 3, 11)))
     evening_in_new_york = utc(2026, 3, 10, 23, 30)  # still 10 March in London
-    assert availability(always_open, london_rep, evening_in_new_york).next_change == utc(
-        2026, 3, 11
-    )
-    assert availability(always_open, london_rep, utc(2026, 3, 11, 0, 30)).reason == "time_off"
+    assert working_at(always_open, london_rep, evening_in_new_york).next_change == utc(2026, 3, 11)
+    assert working_at(always_open, london_rep, utc(2026, 3, 11, 0, 30)).reason == "time_off"
 
 
 @pytest.mark.parametrize(
@@ -467,24 +465,24 @@ def test_time_off_is_read_in_the_rep_zone() -> None:
 def test_london_rep_on_a_new_york_company_works_the_overlap(day: date, opens: int, closes: int):
     london_rep = rep(LONDON, hours(**{name: [["09:00", "17:00"]] for name in DAYS}))
     morning = datetime.combine(day, datetime.min.time(), UTC) + timedelta(hours=12)
-    before = availability(company(), london_rep, morning)
+    before = working_at(company(), london_rep, morning)
     assert (before.reason, before.next_change) == ("company_closed", morning.replace(hour=opens))
-    during = availability(company(), london_rep, morning.replace(hour=opens))
+    during = working_at(company(), london_rep, morning.replace(hour=opens))
     assert (during.working, during.next_change) == (True, morning.replace(hour=closes))
-    after = availability(company(), london_rep, morning.replace(hour=closes))
+    after = working_at(company(), london_rep, morning.replace(hour=closes))
     assert after.reason == "outside_hours"
 
 
 def test_a_long_time_off_has_no_change_within_the_horizon() -> None:
     sabbatical = TimeOff.create(date(2026, 1, 1), date(2027, 12, 31))
     on_leave = rep(LONDON, EVERY_DAY_9_TO_5, sabbatical)
-    result = availability(company(), on_leave, utc(2026, 3, 10, 15))
+    result = working_at(company(), on_leave, utc(2026, 3, 10, 15))
     assert (result.reason, result.next_change) == ("time_off", None)
 
 
 def test_next_change_can_be_many_months_away() -> None:
     spring = TimeOff.create(date(2026, 1, 1), date(2026, 5, 31))
-    result = availability(company(), rep(NEW_YORK, None, spring), at(NEW_YORK, 2026, 1, 5, 10))
+    result = working_at(company(), rep(NEW_YORK, None, spring), at(NEW_YORK, 2026, 1, 5, 10))
     assert result.next_change == at(NEW_YORK, 2026, 6, 1, 9)
 
 
@@ -504,7 +502,7 @@ def test_availability_and_its_next_change_agree(
 ) -> None:
     firm = CompanyCalendar(company_tz, company_week, {day: "Holiday" for day in holidays})
     person = RepCalendar(rep_tz, rep_week, tuple(offs))
-    result = availability(firm, person, t)
+    result = working_at(firm, person, t)
     assert result.working == is_working(firm, person, t) == (result.reason == "working")
     flip = result.next_change
     if flip is None:

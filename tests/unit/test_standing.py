@@ -105,8 +105,8 @@ def test_the_engine_agrees_with_the_hours_the_team_state_and_the_trace(
     assert at.routing.state is r.team_state(sched, over, t).state
     to_members = at.routing.destination.type == "members"
     assert (at.routing.reason is None) == to_members
-    # The hours part is the rep's availability; the rest is the trace rule.
-    expected = h.availability(firm, cal, t).reason if to_members else at.routing.reason
+    # The hours part is whether the rep is working; the rest is the trace rule.
+    expected = h.working_at(firm, cal, t).reason if to_members else at.routing.reason
     assert mine.working == expected
     assert mine.scheduled == (part and to_members and h.is_working(firm, cal, t))
     cand = r.Candidate("r1", "Dana", 0, part, expected, status, locked, None)
