@@ -220,8 +220,8 @@ class TraceLine(Struct, kw_only=True):
     reason: str
 
 
-class AssignmentPreview(Struct, kw_only=True):
-    """What the hook would answer at `at`; nothing is assigned."""
+class _Answer(Struct, kw_only=True):
+    """What every answer of the hook says (a preview, a stored answer)."""
 
     team: str
     kind: KindName
@@ -232,7 +232,6 @@ class AssignmentPreview(Struct, kw_only=True):
     reason: Reason
     routed_via: list[str]
     trace: list[TraceLine]
-    at: datetime
     assignee_id: str | None = None
     assignee_name: str | None = None
     assignee_email: str | None = None
@@ -243,27 +242,16 @@ class AssignmentPreview(Struct, kw_only=True):
     ] = msgspec.field(default_factory=dict)
 
 
-class AssignmentOut(Struct, kw_only=True):
+class AssignmentPreview(_Answer, kw_only=True):
+    """What the hook would answer at `at`; nothing is assigned."""
+
+    at: datetime
+
+
+class AssignmentOut(_Answer, kw_only=True):
     """One answer of the hook, as first given (replays and the log answer the same)."""
 
     id: str
-    team: str
-    kind: KindName
-    external_id: str | None
-    assignee: Assignee | None
-    hunt: list[Assignee]
-    destination: Destination | None
-    reason: Reason
-    routed_via: list[str]
-    trace: list[TraceLine]
     created_at: datetime
-    assignee_id: str | None = None
-    assignee_name: str | None = None
-    assignee_email: str | None = None
-    assignee_phone: str | None = None
-    assignee_external_ids: Annotated[
-        dict[str, str],
-        Meta(description="The assignee's ids in other systems ({} when none), e.g. hubspot"),
-    ] = msgspec.field(default_factory=dict)
     offer: Offer | UnsetType = UNSET  # only when the team offers leads (offer_seconds)
     offers: list[OfferEntry] | UnsetType = UNSET
