@@ -14,7 +14,9 @@ from app.models import Assignment, Company
 from app.services import assigner
 from app.services.errors import NotFound, Refused
 
-_DUE = (col(Assignment.offer_state) == o.PENDING,)
+# Only a pending offer has an expiry; "IS NOT NULL" lets SQLite seek the expiry's index past the
+# NULLs of every other assignment (without it, each look scanned them all: NULLs sort first).
+_DUE = (col(Assignment.offer_expires_at).is_not(None), col(Assignment.offer_state) == o.PENDING)
 CLAIM = 50  # offers expired per transaction of the loop
 _NOBODY: dict[str, Any] = {
     "assignee": None, "hunt": [], "destination": None, "reason": "nobody_available",
