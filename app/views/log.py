@@ -90,6 +90,8 @@ def describe(answer: dict[str, Any]) -> str:
     """An answer in words: "Dana: available, least recently assigned. Skipped: Lee (busy)"."""
     reason = answer["reason"]
     text = f"{TEAM_WORDS[reason]}." if reason in TEAM_WORDS else r.describe(decision_of(answer))
+    if not text.endswith("."):
+        text += "."  # "… Skipped: Lee (busy)" ends a sentence before what follows
     if answer.get("destination"):
         text += f" Sent to {destination_words(answer['destination'])}."
     via = answer.get("routed_via") or []

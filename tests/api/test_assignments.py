@@ -491,12 +491,12 @@ def test_the_log_in_words_says_who_and_who_was_skipped(client, engine):
     make_time_off(w, cy, date(2026, 3, 9))
     answer = hook(client, w).json()
     assert assignment_log.describe(answer) == (
-        "Bob: available, least recently assigned. Skipped: Ann (busy), Cy (time off)"
+        "Bob: available, least recently assigned. Skipped: Ann (busy), Cy (time off)."
     )
     set_status(w, bob, "offline")
     answer = hook(client, w).json()
     assert assignment_log.describe(answer) == (
-        "Nobody eligible. Skipped: Ann (busy), Bob (offline), Cy (time off) Sent to voicemail."
+        "Nobody eligible. Skipped: Ann (busy), Bob (offline), Cy (time off). Sent to voicemail."
     )
 
 
