@@ -20,6 +20,7 @@ from sqlalchemy.orm import Session, SessionTransaction
 from sqlalchemy.pool import Pool
 from sqlalchemy.sql.dml import Insert
 
+from app.domain.stamps import stamp
 from app.models import Assignment, Rep, StatusEvent, Team, WebhookDelivery, WebhookEndpoint
 
 KEY = "ondeck.outbox"
@@ -51,11 +52,6 @@ def mark(conn: Connection, step: str) -> None:
 def detach(engine: Engine) -> None:
     """Stop waking anyone for `engine`."""
     _wakers.pop(engine.pool, None)
-
-
-def stamp(t: datetime) -> str:
-    """An instant as events write it (UTC, "Z")."""
-    return t.astimezone(UTC).isoformat().replace("+00:00", "Z")
 
 
 def body(type_: str, at: datetime, data: dict[str, Any]) -> str:

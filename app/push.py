@@ -20,6 +20,7 @@ from sqlalchemy.sql.dml import Insert
 
 from app import outbox
 from app.domain import push as p
+from app.domain import stamps
 from app.models import Assignment, PushMessage, PushSubscription
 
 PHONE_TAB = "/"
@@ -63,10 +64,6 @@ def write(conn: Any, company_id: str, notices: list[Notice]) -> int:
     return len(rows)
 
 
-def _when(text: str) -> datetime:
-    return datetime.fromisoformat(text.replace("Z", "+00:00"))
-
-
 def _pending_offer(answer: dict[str, Any]) -> dict[str, Any] | None:
     """The answer's current offer entry, while it waits for its rep."""
     offer = answer.get("offer") or {}
@@ -81,7 +78,7 @@ def notice(row: dict[str, Any], answer: dict[str, Any], rep_id: str) -> Notice:
     at = row.get("created_at") or datetime.now(UTC)
     offer, until, seconds = _pending_offer(answer), None, None
     if offer is not None:
-        at, until = _when(offer["offered_at"]), _when(offer["expires_at"])
+        at, until = stamps.read(offer["offered_at"]), stamps.read(offer["expires_at"])
         seconds = round((until - at).total_seconds())
     title, body = p.announcement(kind, team, row.get("external_id"), seconds)
     tag = "assignment-" + str(row.get("id") or answer.get("id") or "")

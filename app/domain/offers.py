@@ -3,18 +3,14 @@ accepts or declines before it expires; a decline or an expiry passes it to the n
 These functions shape the stored answer (plain JSON) as the offer moves; they change nothing
 else (app/services/offers.py stores them)."""
 
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from app.domain.inputs import Invalid
+from app.domain.stamps import read, stamp
 
 PENDING, ACCEPTED, DECLINED, EXPIRED = "pending", "accepted", "declined", "expired"
 MIN_SECONDS, MAX_SECONDS = 10, 600
-
-
-def stamp(t: datetime) -> str:
-    """An instant as answers write it (UTC, "Z")."""
-    return t.astimezone(UTC).isoformat().replace("+00:00", "Z")
 
 
 def offered(answer: dict[str, Any], seconds: int, now: datetime) -> dict[str, Any]:
@@ -68,7 +64,7 @@ def expires_at(answer: dict[str, Any]) -> datetime | None:
     offer = answer.get("offer")
     if not offer or offer.get("state") != PENDING:
         return None
-    return datetime.fromisoformat(offer["expires_at"].replace("Z", "+00:00"))
+    return read(offer["expires_at"])
 
 
 def check_seconds(value: object, field: str = "offer_seconds") -> int | None:

@@ -3,7 +3,7 @@
 import hashlib
 import json
 from dataclasses import dataclass, replace
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import insert
@@ -13,6 +13,7 @@ from sqlmodel import Session, select
 from app.domain import fairness as f
 from app.domain import offers as offer_rules
 from app.domain import routing as r
+from app.domain.stamps import stamp
 from app.models import Assignment, Company, Team, new_id
 from app.services import roster, rotation, team_state, teams
 from app.services.errors import Invalid, Refused
@@ -284,11 +285,6 @@ def _earlier(session: Session, company: Company, key: str, digest: str) -> dict[
     if row.request_digest != digest:
         raise Refused("This Idempotency-Key was already used with a different request body.")
     return row.answer
-
-
-def stamp(t: datetime) -> str:
-    """An instant as the API writes it (UTC, "Z"), so a stored answer reads back byte for byte."""
-    return t.astimezone(UTC).isoformat().replace("+00:00", "Z")
 
 
 def kind_of(kind: str) -> r.Kind:

@@ -10,6 +10,7 @@ from typing import Any
 from sqlmodel import Session, col, select
 
 from app.domain import offers as o
+from app.domain import stamps
 from app.models import Assignment, Company
 from app.services import assigner
 from app.services.errors import NotFound, Refused
@@ -122,8 +123,7 @@ def _pass_on(session: Session, company: Company, row: Assignment, why: str, now:
 def _seconds(answer: dict[str, Any]) -> int:
     """The offer time this lead was first offered with (the team's, when it was asked)."""
     first = answer["offers"][0]
-    start = datetime.fromisoformat(first["offered_at"].replace("Z", "+00:00"))
-    end = datetime.fromisoformat(first["expires_at"].replace("Z", "+00:00"))
+    start, end = stamps.read(first["offered_at"]), stamps.read(first["expires_at"])
     return max(o.MIN_SECONDS, int((end - start).total_seconds()))
 
 

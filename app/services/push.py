@@ -13,6 +13,7 @@ from sqlmodel import Session, col
 
 from app import push
 from app.domain import push as p
+from app.domain import stamps
 from app.models import PushMessage, PushSubscription, Rep
 from app.services.errors import Invalid
 
@@ -101,7 +102,7 @@ class Outgoing:
     def until(self) -> datetime:
         """When the message stops being worth delivering."""
         stamp = json.loads(self.payload).get("expires_at") or "1970-01-01T00:00:00Z"
-        return datetime.fromisoformat(stamp.replace("Z", "+00:00"))
+        return stamps.read(stamp)
 
 
 def _due(now: datetime) -> list[Any]:

@@ -19,7 +19,7 @@ from app import vault
 from app.domain import routing as r
 from app.domain import telephony as t
 from app.models import Assignment, Company, Team, TwilioConfig
-from app.services import accounts, assigner, roster, teams
+from app.services import accounts, roster, teams
 from app.services.errors import Forbidden, Invalid, NotFound
 
 VOICE = "Polly.Joanna"
@@ -173,10 +173,6 @@ def goodbye(text: str) -> str:
     vr.say(f"{text} Goodbye.", voice=VOICE)
     vr.hangup()
     return str(vr)
-
-
-def stamp(at: datetime) -> str:
-    return assigner.stamp(at)
 
 
 def eligible_now(session: Session, company: Company, team: Team, now: datetime) -> set[str]:

@@ -9,6 +9,7 @@ from sqlmodel import Session
 from twilio.twiml.voice_response import VoiceResponse
 
 from app.domain import telephony as t
+from app.domain.stamps import stamp
 from app.models import CallLock, Company, Rep, Team
 from app.services import assigner, teams
 from app.services import presence as presence_service
@@ -21,7 +22,6 @@ from app.services.telephony import (
     eligible_now,
     final_team,
     goodbye,
-    stamp,
 )
 
 
