@@ -202,16 +202,21 @@ def _hook_answers(
     conn: Any, clause: Any, multiparams: Any, params: Any, _options: Any, _result: Any
 ) -> None:
     """assignment.created for the hook's Core inserts (each row carries its whole answer)."""
+    for one in answers_inserted(clause, multiparams, params):
+        if one.get("company_id") and one.get("answer"):
+            at = one.get("created_at") or datetime.now(UTC)
+            write(conn, one["company_id"], "assignment.created", at, one["answer"])
+            if one.get("offer_expires_at") is not None:
+                mark(conn, OFFERS)
+
+
+def answers_inserted(clause: Any, multiparams: Any, params: Any) -> list[dict[str, Any]]:
+    """The rows of a Core insert into `assignment` (the hook's answers), else none."""
     if not isinstance(clause, Insert) or clause.table.name != "assignment":
-        return
-    rows = list(multiparams or ()) + ([params] if params else [])
-    for row in rows:
-        for one in row if isinstance(row, (list, tuple)) else [row]:
-            if isinstance(one, dict) and one.get("company_id") and one.get("answer"):
-                at = one.get("created_at") or datetime.now(UTC)
-                write(conn, one["company_id"], "assignment.created", at, one["answer"])
-                if one.get("offer_expires_at") is not None:
-                    mark(conn, OFFERS)
+        return []
+    found = list(multiparams or ()) + ([params] if params else [])
+    flat = [one for row in found for one in (row if isinstance(row, (list, tuple)) else [row])]
+    return [one for one in flat if isinstance(one, dict)]
 
 
 @event.listens_for(Session, "after_begin")

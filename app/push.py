@@ -16,7 +16,6 @@ from typing import Any
 
 from sqlalchemy import Engine, bindparam, event, insert, inspect, select
 from sqlalchemy.orm import Session
-from sqlalchemy.sql.dml import Insert
 
 from app import outbox
 from app.domain import push as p
@@ -85,18 +84,12 @@ def notice(row: dict[str, Any], answer: dict[str, Any], rep_id: str) -> Notice:
     return Notice(rep_id, at, message(title, body, tag, p.worth_until(kind, at, until)))
 
 
-def _rows(multiparams: Any, params: Any) -> list[dict[str, Any]]:
-    """The parameter sets of one execute, flattened."""
-    found = list(multiparams or ()) + ([params] if params else [])
-    flat = [one for row in found for one in (row if isinstance(row, (list, tuple)) else [row])]
-    return [one for one in flat if isinstance(one, dict)]
-
-
 @event.listens_for(Engine, "after_execute")
 def _assigned(conn: Any, clause: Any, multiparams: Any, params: Any, *_rest: Any) -> None:
     """The hook's Core inserts: each answer with an assignee is pushed to the assignee."""
-    if isinstance(clause, Insert) and clause.table.name == "assignment":
-        _announce(conn, _rows(multiparams, params))
+    rows = outbox.answers_inserted(clause, multiparams, params)
+    if rows:
+        _announce(conn, rows)
 
 
 def _announce(conn: Any, rows: list[dict[str, Any]]) -> None:
