@@ -329,7 +329,7 @@ def test_an_answered_call_is_an_assignment_answered_event(client, engine):
     assert data["answered_by"]["name"] == "Dana"
 
 
-def test_an_endpoint_waiting_on_a_retry_never_holds_up_another(client, engine, clock):
+def test_an_endpoint_waiting_on_a_retry_never_holds_up_another(client, engine, clock, monkeypatch):
     # Two receivers: one failing (its head waits 5 s for the retry), one well. Each new
     # answer reaches the well one at once, while the loop, woken by a commit that wrote only
     # for the waiting endpoint, does not even look (it knows that head waits).
@@ -345,7 +345,7 @@ def test_an_endpoint_waiting_on_a_retry_never_holds_up_another(client, engine, c
         sick.wait_for(1)
         deliverer = client.app.state.deliverer
         _until(lambda: deliverer.blocked, "the loop to learn that the sick endpoint waits")
-        looks = _count_looks(deliverer)
+        looks = _count_looks(deliverer, monkeypatch)
         for _ in range(3):
             hook(client, w)
         time.sleep(0.3)
@@ -369,8 +369,8 @@ def _until(check, what: str, timeout: float = 5.0) -> None:
         time.sleep(0.02)
 
 
-def _count_looks(deliverer):
-    """Count the loop's looks at the webhook outbox from now on."""
+def _count_looks(deliverer, monkeypatch):
+    """Count the loop's looks at the webhook outbox from now on (undone after the test)."""
     from app.services import outbox as sender
 
     seen = []
@@ -380,11 +380,6 @@ def _count_looks(deliverer):
         seen.append(1)
         return original(session)
 
-    sender.heads = counting
+    monkeypatch.setattr(sender, "heads", counting)
     deliverer.poll_at = time.monotonic() + 60  # no poll during the count
-
-    def looks() -> int:
-        sender.heads = original
-        return len(seen)
-
-    return looks
+    return lambda: len(seen)
