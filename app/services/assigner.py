@@ -91,7 +91,7 @@ def repick(
 def line_up(session: Session, look: roster.Look, kind: r.Kind) -> tuple[str, ...]:
     """Eligible members in the order they would get the next work of this kind."""
     turns = rotation.turns(session, look.team.id, kind)
-    cands, entries = _ready(look, kind, turns, frozenset())
+    cands, entries = _ready(look, look.shares(kind), turns, frozenset())
     return r.pick(cands, r.Kind.CALL, entries).hunt  # a call's hunt list: tier 1, then tier 2
 
 
@@ -180,23 +180,24 @@ def _step(
         return Step(look.team, look.seen, decision, "nobody_available", _away(look.team))
     seq = rotation.next_seq(session, look.team.id, kind) if lock else 0
     turns = rotation.turns(session, look.team.id, kind)  # read under the lock: the order is settled
-    ready, entries = _ready(look, kind, turns, exclude)
+    shares = look.shares(kind)  # once per answer: the pick and the assignee's turn use it
+    ready, entries = _ready(look, shares, turns, exclude)
     decision = r.pick(ready, kind, entries)
     if decision.assignee is None:  # everyone eligible is at their daily cap
         return Step(look.team, look.seen, decision, "nobody_available", _away(look.team))
-    share = look.shares(kind).get(decision.assignee, f.EQUAL)
+    share = shares.get(decision.assignee, f.EQUAL)
     turn = f.after_turn(turns.get(decision.assignee), share, f.virtual_time(turns), seq, look.day)
     return Step(look.team, look.seen, decision, "assigned", None, turn if lock else None)
 
 
 def _ready(
     look: roster.Look,
-    kind: r.Kind,
+    shares: dict[str, f.Share],
     turns: dict[str, f.TurnRecord],
     exclude: frozenset[str],
 ) -> tuple[list[r.Candidate], list[r.TraceEntry]]:
     """The candidates with their turns, passes and caps, and their trace entries."""
-    cands = f.ready([s.candidate for s in look.seen], look.shares(kind), turns, look.day)
+    cands = f.ready([s.candidate for s in look.seen], shares, turns, look.day)
     entries = [
         _excluded(s.entry) if c.rep_id in exclude else r.trace_entry(c) if c.capped else s.entry
         for c, s in zip(cands, look.standing, strict=True)
