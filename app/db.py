@@ -34,6 +34,7 @@ def is_sqlite(engine: Engine) -> bool:
 
 def make_engine(url: str) -> Engine:
     """Create the engine: SQLite in WAL mode with a busy timeout, PostgreSQL through psycopg."""
+    import app.config_version  # noqa: F401  (and the prepared inputs' version)
     import app.feed  # noqa: F401  (registers the change feed's session events)
     import app.outbox  # noqa: F401  (and the webhook outbox's)
 

@@ -125,7 +125,7 @@ def pending(session: Session) -> dict[str, Change]:
 # --- Collecting ----------------------------------------------------------------------------------
 
 
-def _changed_attrs(obj: Any) -> set[str]:
+def changed_attrs(obj: Any) -> set[str]:
     """The attributes of a flushed row whose value changed."""
     state = inspect(obj)
     return {a.key for a in state.attrs if a.history.has_changes()}
@@ -145,11 +145,11 @@ def _topics_of(obj: Any, is_new_or_deleted: bool) -> set[str]:
         return set()
     if is_new_or_deleted:
         return set(table) | ({PEOPLE} if isinstance(obj, Rep) else set())
-    changed = _changed_attrs(obj)
+    changed = changed_attrs(obj)
     return {topic for topic, attrs in table.items() if attrs & changed}
 
 
-def _company_of(session: Session, obj: Any) -> str | None:
+def company_of(session: Session, obj: Any) -> str | None:
     """The company a row belongs to: from the row, or its parent team or rep (from the identity
     map, else one primary-key read on the flush's own connection)."""
     if isinstance(obj, Company):
@@ -197,7 +197,7 @@ def _collect(session: Session, _context: Any) -> None:
     for rows, whole in ((session.new, True), (session.dirty, False), (session.deleted, True)):
         for obj in rows:
             topics = _topics_of(obj, whole)
-            company_id = _company_of(session, obj) if topics else None
+            company_id = company_of(session, obj) if topics else None
             if not topics or company_id is None:
                 continue
             change = found.setdefault(company_id, Change())

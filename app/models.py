@@ -37,6 +37,9 @@ class Company(SQLModel, table=True):
     holiday_country: str | None = Field(default=None, max_length=8)
     holiday_subdivision: str | None = Field(default=None, max_length=16)
     created_at: datetime = utc_field()
+    # raised by every write to what routing prepares once (app/config_version.py): the hook's
+    # prepared teams are reused until it moves
+    config_version: int = 0
 
 
 class Rep(SQLModel, table=True):

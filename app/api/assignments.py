@@ -101,6 +101,7 @@ class AssignmentController(Controller):
                 external_id=data.external_id,
                 key=key,
                 now=now,
+                version=request.state.token_version,
             )
             return _encode(found), found.replayed
 

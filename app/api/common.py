@@ -20,7 +20,7 @@ from app.db import transaction
 from app.deps import open_unit
 from app.domain import inputs
 from app.models import ApiToken, Company
-from app.services import accounts, security
+from app.services import accounts, prepared, security
 from app.services.errors import Forbidden, NotFound
 
 PROBLEM = "application/problem+json"
@@ -72,8 +72,10 @@ def _live_token(
 
 
 IN_TRANSACTION = "token_in_transaction"  # a handler's opt: check the token in its own unit
-_TOKEN = columns(col(ApiToken.company_id), col(ApiToken.revoked_at)).where(
-    col(ApiToken.digest) == bindparam("digest")
+_TOKEN = (
+    columns(col(ApiToken.company_id), col(ApiToken.revoked_at), col(Company.config_version))
+    .join(Company, col(Company.id) == col(ApiToken.company_id))
+    .where(col(ApiToken.digest) == bindparam("digest"))
 )
 
 
@@ -84,21 +86,23 @@ async def _token_in_unit(connection: ASGIConnection[Any, Any, Any, Any], secret:
         raise NotAuthorizedException("Unknown or revoked token.")
     unit = await open_unit(connection)
     try:
-        company = await anyio.to_thread.run_sync(_company_of_token, unit.session, secret)
-        if company is None:
+        found = await anyio.to_thread.run_sync(_company_of_token, unit.session, secret)
+        if found is None:
             raise NotAuthorizedException("Unknown or revoked token.")
     except BaseException as exc:
         await unit.end(exc)  # rolled back; an unreachable database becomes Unavailable (503)
         raise
-    connection.state.token_company = company
+    connection.state.token_company = found.company
+    connection.state.token_version = found.version
 
 
-def _company_of_token(session: Session, secret: str) -> Company | None:
-    """The company of the live token behind `secret` (one indexed read, then the company)."""
+def _company_of_token(session: Session, secret: str) -> prepared.PreparedCompany | None:
+    """The company of the live token behind `secret`, prepared under the config version read
+    with the token (one indexed read; the company's row only when its version moved)."""
     found = session.connection().execute(_TOKEN, {"digest": security.digest(secret)}).first()
     if found is None or found.revoked_at is not None:
         return None
-    return session.get(Company, found.company_id)
+    return prepared.company(session, found.company_id, found.config_version)
 
 
 def provide_token(request: Request[Any, Any, Any]) -> ApiToken:

@@ -10,15 +10,17 @@ from sqlalchemy import insert
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
+from app import outbox
 from app.domain import fairness as f
 from app.domain import offers as offer_rules
 from app.domain import routing as r
 from app.domain.stamps import stamp
 from app.models import Assignment, Company, Team, new_id
-from app.services import roster, rotation, team_state, teams
+from app.services import prepared, roster, rotation
 from app.services.errors import Invalid, Refused
 
 MAX_KEY = 255
+CREATED = "assignment.created"
 
 
 @dataclass(frozen=True)
@@ -50,11 +52,14 @@ def assign(
     now: datetime,
     external_id: str | None = None,
     key: str | None = None,
+    version: int | None = None,
 ) -> Outcome:
-    """Answer the hook and record it in this transaction; a repeated key replays the first."""
+    """Answer the hook and record it in this transaction; a repeated key replays the first.
+    `version`: the company's config version, when this transaction has read it already."""
     digest = _digest(team, kind, external_id)
+    prep = prepared.company(session, company.id, version)
     if key is None:
-        return Outcome(_record(session, company, team, kind, external_id, None, digest, now), False)
+        return Outcome(_record(session, prep, team, kind, external_id, None, digest, now), False)
     _check_key(key)
     if (earlier := _earlier(session, company, key, digest)) is not None:
         return Outcome(earlier, True)
@@ -62,7 +67,7 @@ def assign(
         # A duplicate in flight blocks on the unique key until the first commits (PostgreSQL);
         # the savepoint then undoes this attempt's turn and the first answer is replayed.
         with session.begin_nested():
-            answer = _record(session, company, team, kind, external_id, key, digest, now)
+            answer = _record(session, prep, team, kind, external_id, key, digest, now)
     except IntegrityError:
         if (earlier := _earlier(session, company, key, digest)) is None:
             raise
@@ -72,7 +77,8 @@ def assign(
 
 def preview(session: Session, company: Company, *, team: str, kind: str, at: datetime) -> dict:
     """What the hook would answer at `at`, from the turns taken so far; assigns nothing."""
-    step, via = _route(session, company, teams.get(session, company, team), kind_of(kind), at)
+    prep = prepared.company(session, company.id)
+    step, via = _route(session, prep, prepared.team(session, prep, team), kind_of(kind), at)
     return {**_answer(step, via, team, kind, None), "at": stamp(at)}
 
 
@@ -81,8 +87,9 @@ def repick(
 ) -> dict[str, Any]:
     """Pick again for a stored answer, leaving out the reps in `exclude` (an offer passed on):
     the new assignee takes a turn; answers the fields of the answer that change."""
-    start = teams.get(session, company, row.team_slug)
-    step, via = _route(session, company, start, kind_of(row.kind), now, lock=True, exclude=exclude)
+    prep = prepared.company(session, company.id)
+    start = prepared.team(session, prep, row.team_slug)
+    step, via = _route(session, prep, start, kind_of(row.kind), now, lock=True, exclude=exclude)
     if step.decision.assignee is not None and step.turn is not None:
         rotation.take_turn(session, step.team.id, row.kind, step.decision.assignee, step.turn, now)
     return _answer(step, via, row.team_slug, row.kind, row.external_id)
@@ -100,7 +107,7 @@ def line_up(session: Session, look: roster.Look, kind: r.Kind) -> tuple[str, ...
 
 def _record(
     session: Session,
-    company: Company,
+    prep: prepared.PreparedCompany,
     slug: str,
     kind: str,
     external_id: str | None,
@@ -109,17 +116,17 @@ def _record(
     now: datetime,
 ) -> dict[str, Any]:
     """Decide with the rotation locked, take the turn and store the answer whole."""
-    start = teams.get(session, company, slug)
-    step, via = _route(session, company, start, kind_of(kind), now, lock=True)
+    start = prepared.team(session, prep, slug)
+    step, via = _route(session, prep, start, kind_of(kind), now, lock=True)
     answer = {"id": new_id(), **_answer(step, via, slug, kind, external_id)}
     answer["created_at"] = stamp(now)
-    answer, offer = offer_rules.lead_offer(answer, kind, start.offer_seconds, now)  # or as is
+    answer, offer = offer_rules.lead_offer(answer, kind, start.team.offer_seconds, now)  # or as is
     assignee = step.decision.assignee
     if assignee is not None and step.turn is not None:
         rotation.take_turn(session, step.team.id, kind, assignee, step.turn, now)
     row = {
         "id": answer["id"],
-        "company_id": company.id,
+        "company_id": prep.company.id,
         "team_slug": slug,
         "kind": kind,
         "external_id": external_id,
@@ -131,15 +138,20 @@ def _record(
         "created_at": now,
         **offer,
     }
+    conn = session.connection()
+    # the webhook outbox writes assignment.created to the subscribers prepared with the company
+    outbox.known_subscribers(
+        conn, prep.company.id, CREATED, prepared.subscribers(session, prep, CREATED)
+    )
     # a duplicate key fails here, inside the caller's savepoint
-    session.connection().execute(_STORE, [row])
+    conn.execute(_STORE, [row])
     return answer
 
 
 def _route(
     session: Session,
-    company: Company,
-    team: Team,
+    prep: prepared.PreparedCompany,
+    start: prepared.PreparedTeam,
     kind: r.Kind,
     t: datetime,
     *,
@@ -148,17 +160,17 @@ def _route(
 ) -> tuple[Step, list[str]]:
     """Follow team destinations until a team picks a rep or names a final destination;
     `exclude` names reps who may not be picked this time (an offer they let go)."""
-    holidays = team_state.holiday_on(session, company, t)
-    via = [team.slug]
+    holidays = prepared.holidays(session, prep, t)
+    team, via = start, [start.team.slug]
     while True:
-        look = roster.look(session, company, team, t, holidays)
+        look = prepared.look(session, prep, team, t, holidays)
         step = _step(session, look, kind, lock, exclude)
         nxt = step.destination.team if step.destination is not None else None
         if nxt is None:
             return step, via
         if nxt in via:  # loops are refused when saved; never ring around one
             return replace(step, destination=r.VOICEMAIL), via
-        team = teams.get(session, company, nxt)
+        team = prepared.team(session, prep, nxt)
         via.append(nxt)
 
 

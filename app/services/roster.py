@@ -28,7 +28,7 @@ TEAM_REASONS = st.TEAM_REASONS
 
 @dataclass(frozen=True)
 class Person:
-    """A member as routing reads them: contact details, zone, personal hours, presence."""
+    """A member as routing reads them: contact details, zone, personal hours."""
 
     id: str
     name: str
@@ -36,7 +36,6 @@ class Person:
     phone: str | None
     timezone: str
     hours: h.WeeklyHours | None
-    presence: p.Presence
     external_ids: str | None = None  # the stored JSON, read only for an assignee
 
 
@@ -111,24 +110,32 @@ def look(
     cal, rules = company_calendar(company, holidays), rules_of(team, company, holidays)
     routing = st.routing_at(rules, t)
     shared = st.shared_reason(cal, routing, t)
-    found = _members(session, team.id)
-    offs = {} if shared != "working" else _time_off(session, [m[0].id for m in found], t)
+    found = members(session, team.id)
+    offs = {} if shared != "working" else time_off(session, [m[0].id for m in found], t)
     standing = tuple(
-        st.stand(_member(person, pos, part, offs.get(person.id, ())), shared, t)
-        for person, pos, part, _ in found
+        st.stand(
+            member(person, pres, pos, part, calendar(person, offs.get(person.id, ()))), shared, t
+        )
+        for person, pres, pos, part, _ in found
     )
     seen = [
         Seen(person, s.presence, s.candidate)
-        for (person, _, _, _), s in zip(found, standing, strict=True)
+        for (person, *_), s in zip(found, standing, strict=True)
     ]
-    terms = {person.id: terms for person, _, _, terms in found}
+    terms = {person.id: terms for person, *_, terms in found}
     return Look(team, routing.destination, routing.reason, seen, rules, standing, terms, t)
 
 
-def _member(person: "Person", position: int, part: bool, offs: Sequence[h.TimeOff]) -> st.Member:
+def calendar(person: Person, offs: Sequence[h.TimeOff]) -> h.RepCalendar:
+    """A member's zone, hours and the time off that can touch the instant."""
+    return h.RepCalendar(h.zone(person.timezone), person.hours, tuple(offs))
+
+
+def member(
+    person: Person, presence: p.Presence, position: int, part: bool, cal: h.RepCalendar
+) -> st.Member:
     """A member as the engine reads them."""
-    cal = h.RepCalendar(h.zone(person.timezone), person.hours, tuple(offs))
-    return st.Member(person.id, person.name, position, part, cal, person.presence)
+    return st.Member(person.id, person.name, position, part, cal, presence)
 
 
 def availability(session: Session, company: Company, team: Team, at: datetime) -> list[dict]:
@@ -157,7 +164,7 @@ def state_destination(team: Team, state: r.TeamState) -> r.Destination:
 
 
 @lru_cache(maxsize=4096)
-def _hours_text(text: str | None) -> h.WeeklyHours | None:
+def hours_text(text: str | None) -> h.WeeklyHours | None:
     """Personal hours from their stored JSON text (None or JSON null: follows company hours)."""
     obj = None if text is None else json.loads(text)
     return None if obj is None else h.WeeklyHours.from_json(obj)
@@ -192,17 +199,23 @@ _MEMBERS = (
 _EQUAL = Terms()
 
 
-def _members(session: Session, team_id: str) -> list[tuple[Person, int, bool, Terms]]:
-    """The team's active members in order, with place, taking part and terms (one query)."""
+def terms_of(weight: int, cap_lead: int | None, cap_call: int | None) -> Terms:
+    """A member's terms (one shared object for the usual equal, uncapped ones)."""
+    plain = weight == 1 and cap_lead is None and cap_call is None
+    return _EQUAL if plain else Terms(weight, cap_lead, cap_call)
+
+
+def members(session: Session, team_id: str) -> list[tuple[Person, p.Presence, int, bool, Terms]]:
+    """The team's active members in order, with presence, place, taking part and terms (one
+    query)."""
     out = []
     for row in session.connection().execute(_MEMBERS, {"team_id": team_id}):
         (rep_id, name, email, phone, tz, hours, status, note, until, then, locked, pos, part,
          ids, weight, cap_lead, cap_call) = row  # fmt: skip
         then_status = p.Status(then) if then else None
         presence = p.Presence(p.Status(status), note, until, then_status, locked)
-        person = Person(rep_id, name, email, phone, tz, _hours_text(hours), presence, ids)
-        plain = weight == 1 and cap_lead is None and cap_call is None
-        out.append((person, pos, part, _EQUAL if plain else Terms(weight, cap_lead, cap_call)))
+        person = Person(rep_id, name, email, phone, tz, hours_text(hours), ids)
+        out.append((person, presence, pos, part, terms_of(weight, cap_lead, cap_call)))
     return out
 
 
@@ -219,7 +232,7 @@ _TIME_OFF = columns(
 )
 
 
-def _time_off(session: Session, rep_ids: list[str], t: datetime) -> dict[str, list[h.TimeOff]]:
+def time_off(session: Session, rep_ids: list[str], t: datetime) -> dict[str, list[h.TimeOff]]:
     """Time off of these reps that can touch t (any zone: two days either side), one query."""
     if not rep_ids:
         return {}
