@@ -8,6 +8,8 @@ from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlmodel import Session
 
+from app import encoded
+
 WRITE = {"immediate": True}
 
 
@@ -44,7 +46,10 @@ def make_engine(url: str) -> Engine:
         memory = url in ("sqlite://", "sqlite:///:memory:")
         pool = {} if memory else {"pool_size": 20, "max_overflow": 60}
         engine = create_engine(
-            url, connect_args={"timeout": 60, "check_same_thread": False}, **pool
+            url,
+            connect_args={"timeout": 60, "check_same_thread": False},
+            json_serializer=encoded.dumps,
+            **pool,
         )  # type: ignore[arg-type]
         _sqlite_pragmas(engine)
         return engine
@@ -55,6 +60,7 @@ def make_engine(url: str) -> Engine:
         pool_pre_ping=True,
         pool_timeout=10,
         connect_args={"connect_timeout": 5},
+        json_serializer=encoded.dumps,
     )
 
 
@@ -78,8 +84,15 @@ def _sqlite_pragmas(engine: Engine) -> None:
 
 
 def writer(engine: Engine) -> Engine:
-    """The same engine, marked so each transaction takes the write lock up front (SQLite)."""
-    return engine.execution_options(**WRITE)
+    """The same engine, marked so each transaction takes the write lock up front (SQLite); made
+    once per engine (making it cost as much as a short statement, on every request)."""
+    found: Engine | None = engine.__dict__.get(_WRITER)
+    if found is None:
+        found = engine.__dict__[_WRITER] = engine.execution_options(**WRITE)
+    return found
+
+
+_WRITER = "_ondeck_writer"
 
 
 @contextmanager

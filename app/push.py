@@ -21,12 +21,13 @@ from app import outbox
 from app.domain import push as p
 from app.domain import stamps
 from app.models import Assignment, PushMessage, PushSubscription
+from app.raw import Raw
 
 PHONE_TAB = "/"
 _INSERT = insert(PushMessage)
 _S = PushSubscription.__table__.c  # type: ignore[attr-defined]
-# built once: building the statement on each answer cost more than running it
-_DEVICES = select(_S.id).where(_S.rep_id == bindparam("rep"), _S.company_id == bindparam("co"))
+# built once and run on the driver's cursor: it runs for every answer with an assignee
+_DEVICES = Raw(select(_S.id).where(_S.rep_id == bindparam("rep"), _S.company_id == bindparam("co")))
 
 
 @dataclass(frozen=True)
@@ -49,7 +50,7 @@ def write(conn: Any, company_id: str, notices: list[Notice]) -> int:
     """One pending row per device of each notice's rep (one indexed read a rep); the rows
     written."""
     devices = {
-        rep: conn.execute(_DEVICES, {"rep": rep, "co": company_id}).scalars().all()
+        rep: [sub for (sub,) in _DEVICES.rows(conn, {"rep": rep, "co": company_id})]
         for rep in {n.rep_id for n in notices}
     }
     rows = [

@@ -24,6 +24,7 @@ from app.api.schemas import AssignmentIn, AssignmentOut, AssignmentPreview, Kind
 from app.clock import Clock
 from app.deps import unit_of
 from app.domain import inputs
+from app.encoded import Encoded
 from app.models import Company
 from app.services import assigner, offers
 from app.views import log as assignment_log
@@ -50,10 +51,13 @@ _REPLAY = {"Idempotent-Replayed": "true"}
 
 
 def _encode(outcome: assigner.Outcome) -> bytes:
-    """The answer's JSON, encoded once: a new answer as built (it has the published shape), a
-    replay read back through the published shape (a stored answer may carry later fields)."""
+    """The answer's JSON, encoded once: a new answer as built and stored (it has the published
+    shape), a replay read back through the published shape (a stored answer may carry later
+    fields)."""
     if outcome.replayed:
         return msgspec.json.encode(msgspec.convert(outcome.answer, AssignmentOut))
+    if isinstance(outcome.answer, Encoded):
+        return outcome.answer.raw  # the very bytes the log stored
     return msgspec.json.encode(outcome.answer)
 
 

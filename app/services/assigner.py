@@ -15,6 +15,7 @@ from app.domain import fairness as f
 from app.domain import offers as offer_rules
 from app.domain import routing as r
 from app.domain.stamps import stamp
+from app.encoded import Encoded
 from app.models import Assignment, Company, Team, new_id
 from app.services import prepared, roster, rotation
 from app.services.errors import Invalid, Refused
@@ -124,6 +125,7 @@ def _record(
     assignee = step.decision.assignee
     if assignee is not None and step.turn is not None:
         rotation.take_turn(session, step.team.id, kind, assignee, step.turn, now)
+    answer = Encoded(answer)  # encoded once: stored and sent as the same bytes
     row = {
         "id": answer["id"],
         "company_id": prep.company.id,
