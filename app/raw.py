@@ -23,7 +23,7 @@ class _Compiled:
     compiled: Any
     names: tuple[str, ...] | None  # positional parameter order (SQLite); None: by name
     binds: Mapping[str, Callable[[Any], Any]]
-    results: tuple[Callable[[Any], Any] | None, ...] | None  # None: no column needs converting
+    results: tuple[tuple[int, Callable[[Any], Any]], ...]  # the columns to convert, by index
 
 
 class Raw:
@@ -46,12 +46,15 @@ class Raw:
             rows = cursor.fetchall() if cursor.description else []
         finally:
             cursor.close()
-        if c.results is None:
+        if not c.results:
             return rows  # type: ignore[no-any-return]
-        return [
-            tuple(v if f is None else f(v) for f, v in zip(c.results, row, strict=True))
-            for row in rows
-        ]
+        out = []
+        for row in rows:
+            values = list(row)
+            for i, convert in c.results:
+                values[i] = convert(values[i])
+            out.append(tuple(values))
+        return out
 
     def _compile(self, conn: Connection) -> _Compiled:
         dialect = conn.dialect
@@ -62,7 +65,9 @@ class Raw:
                 name: proc for name, proc in compiled._bind_processors.items() if proc is not None
             }
             results = tuple(
-                col.type._cached_result_processor(dialect, None) for col in compiled._result_columns
+                (i, f)
+                for i, col in enumerate(compiled._result_columns)
+                if (f := col.type._cached_result_processor(dialect, None)) is not None
             )
             positional = dialect.paramstyle in ("qmark", "numeric", "format")
             found = _Compiled(
@@ -70,7 +75,7 @@ class Raw:
                 compiled,
                 tuple(compiled.positiontup) if positional else None,
                 binds,
-                results if any(f is not None for f in results) else None,
+                results,
             )
             self._by_dialect[dialect.name] = found
         return found

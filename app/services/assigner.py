@@ -17,6 +17,7 @@ from app.domain import routing as r
 from app.domain.stamps import stamp
 from app.encoded import Encoded
 from app.models import Assignment, Company, Team, new_id
+from app.services import answer_shape as shape
 from app.services import prepared, roster, rotation
 from app.services.errors import Invalid, Refused
 
@@ -240,38 +241,8 @@ def _answer(
     step: Step, via: list[str], team: str, kind: str, external_id: str | None
 ) -> dict[str, Any]:
     """The API shape of an answer (docs/api.md, the hook), without id and time."""
-    people = {s.rep.id: s.rep for s in step.seen}
-    assignee = step.decision.assignee
-    return {
-        **_flat(people[assignee] if assignee else None),
-        "team": team,
-        "kind": kind,
-        "external_id": external_id,
-        "assignee": _person(people[assignee]) if assignee else None,
-        "hunt": [_person(people[rep_id]) for rep_id in step.decision.hunt],
-        "destination": step.destination.to_json() if step.destination else None,
-        "reason": step.reason,
-        "routed_via": via,
-        "trace": [roster.trace_line(e) for e in step.decision.trace],
-    }
-
-
-def _flat(rep: roster.Person | None) -> dict[str, Any]:
-    """The assignee as flat fields, for tools that cannot read nested objects (Salesforce Flow,
-    HubSpot): assignee_id, _name, _email, _phone and their ids in other systems."""
-    ids = json.loads(rep.external_ids) if rep is not None and rep.external_ids else None
-    return {
-        "assignee_id": rep.id if rep else None,
-        "assignee_name": rep.name if rep else None,
-        "assignee_email": rep.email if rep else None,
-        "assignee_phone": rep.phone if rep else None,
-        "assignee_external_ids": ids if isinstance(ids, dict) else {},
-    }
-
-
-def _person(rep: roster.Person) -> dict[str, Any]:
-    """The API shape of an assignee or hunt list entry."""
-    return {"id": rep.id, "name": rep.name, "email": rep.email, "phone": rep.phone}
+    where = step.destination.to_json() if step.destination else None
+    return shape.answer(step.seen, step.decision, where, step.reason, via, team, kind, external_id)
 
 
 # --- Idempotency --------------------------------------------------------------------------------
