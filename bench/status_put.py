@@ -1,37 +1,105 @@
-"""PUT /reps/{id}/status latency: 1,000 sequential requests, one server process, SQLite.
+"""PUT /reps/{id}/status against its floor: throughput and p99 under wrk (32 connections), p50 at
+one connection, and the server's CPU per request; one worker, SQLite, reported as bench/hook.py
+reports the hook.
 
-Run: python -m bench.status_put
+Run: python -m bench.status_put [--seconds 10]
+The floor (bench/floor.py) checks the token's digest, then does one UPDATE of the rep's row and
+one INSERT of a status event in one write transaction. Needs wrk (apt-get install -y wrk).
 """
 
-import time
+import argparse
+import os
+import sys
+import tempfile
+from pathlib import Path
 
 import httpx
 
-from bench.common import company_token, percentile, server
+from bench import floor
+from bench.common import cli, company_token, free_port
+from bench.hook import Run, serve, stop, wrk
 
-N = 1000
-CYCLE = ["available", "away", "busy", "offline"]
+LUA = """wrk.method = "PUT"
+wrk.headers["Content-Type"] = "application/json"
+wrk.headers["Authorization"] = "Bearer TOKEN"
+local statuses = {"available", "away", "busy", "offline"}
+local i = 0
+request = function()
+  i = i + 1
+  local body = '{"status": "' .. statuses[i % 4 + 1] .. '", "note": "n' .. i .. '"}'
+  return wrk.format(nil, "PATH", nil, body)
+end
+"""
+
+
+def measure_app(tmp: Path, seconds: int) -> tuple[Run, Run]:
+    """A fresh database with one rep; the app's status PUT under wrk, 32 connections then 1."""
+    env = {
+        **os.environ,
+        "ONDECK_DATABASE_URL": f"sqlite:///{tmp}/status.db",
+        "ONDECK_SESSION_DIR": f"{tmp}/s",
+        "ONDECK_DEV_SECRET": "s" * 64,
+    }
+    cli(env, "migrate")
+    token = company_token(env)
+    port = free_port()
+    proc = serve([sys.executable, "-m", "app", "serve", "--port", str(port)], env, port)
+    try:
+        base = f"http://127.0.0.1:{port}"
+        headers = {"Authorization": f"Bearer {token}"}
+        rep = httpx.post(
+            base + "/api/v1/reps",
+            json={"name": "Dana", "email": "dana@bench.test"},
+            headers=headers,
+        ).json()
+        path = f"/api/v1/reps/{rep['id']}/status"
+        lua = LUA.replace("TOKEN", token).replace("PATH", path)
+        return _both(base + path, lua, seconds, proc.pid)
+    finally:
+        stop(proc)
+
+
+def measure_floor(tmp: Path, seconds: int) -> tuple[Run, Run]:
+    """The floor's status PUT under the same load."""
+    path = f"{tmp}/floor.db"
+    floor.prepare(path)
+    port = free_port()
+    args = [sys.executable, "-m", "uvicorn", "bench.floor:app", "--port", str(port),
+            "--log-level", "warning"]  # fmt: skip
+    proc = serve(args, {**os.environ, "FLOOR_DB": path}, port)
+    try:
+        target = f"/reps/{floor.REP}/status"
+        lua = LUA.replace("TOKEN", "floor-token").replace("PATH", target)
+        return _both(f"http://127.0.0.1:{port}{target}", lua, seconds, proc.pid)
+    finally:
+        stop(proc)
+
+
+def _both(url: str, lua: str, seconds: int, pid: int) -> tuple[Run, Run]:
+    return wrk(url, lua, seconds, pid), wrk(url, lua, max(3, seconds // 2), pid, connections=1)
+
+
+def _line(name: str, busy: Run, single: Run) -> str:
+    return (
+        f"{name}: {busy.rps:8.1f} req/s  p99 {busy.p99:7.2f} ms  CPU {busy.cpu_us:6.0f} us/request"
+        f"  | 1 connection: p50 {single.p50:6.2f} ms"
+    )
 
 
 def main() -> None:
-    with server() as (url, env):
-        token = company_token(env)
-        headers = {"Authorization": f"Bearer {token}"}
-        with httpx.Client(base_url=url, headers=headers) as c:
-            rep = c.post("/api/v1/reps", json={"name": "Dana", "email": "dana@bench.test"}).json()
-            path = f"/api/v1/reps/{rep['id']}/status"
-            for i in range(50):  # warm up
-                c.put(path, json={"status": CYCLE[i % 4]})
-            times = []
-            for i in range(N):
-                t = time.perf_counter()
-                r = c.put(path, json={"status": CYCLE[i % 4], "note": f"n{i}"})
-                times.append((time.perf_counter() - t) * 1000)
-                assert r.status_code == 200, r.text
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--seconds", type=int, default=10)
+    args = ap.parse_args()
+    print(f"load average before: {os.getloadavg()[0]:.1f} (CPU figures are the server's own)")
+    with tempfile.TemporaryDirectory() as d:
+        app, app1 = measure_app(Path(d), args.seconds)
+        flo, flo1 = measure_floor(Path(d), args.seconds)
+    print(_line("status PUT", app, app1))
+    print(_line("floor     ", flo, flo1))
     print(
-        f"status PUT over {N} requests (1 process, SQLite): "
-        f"p50 {percentile(times, 50):.2f} ms, p99 {percentile(times, 99):.2f} ms, "
-        f"max {max(times):.2f} ms"
+        f"status PUT/floor throughput {app.rps / flo.rps:.2f}, p99 {app.p99 / flo.p99:.2f}, "
+        f"p50 at 1 connection {app1.p50 / flo1.p50:.2f}, CPU per request "
+        f"{app.cpu_us / flo.cpu_us:.1f}x"
     )
 
 
