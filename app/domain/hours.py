@@ -158,6 +158,8 @@ def holiday_at(company: CompanyCalendar, t: datetime) -> str | None:
 
 
 def _time_off_end(rep: RepCalendar, t: datetime) -> datetime | None:
+    if not rep.time_off:
+        return None
     spans = (off.intervals(rep.tz) for off in rep.time_off)
     return max((end for start, end in spans if start <= t < end), default=None)
 

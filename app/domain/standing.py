@@ -108,8 +108,23 @@ def shared_reason(company: h.CompanyCalendar, routing: Routing, t: datetime) -> 
 
 def stand(member: Member, shared: str, t: datetime) -> Standing:
     """One member's standing at t, given the shared reason."""
-    eff = p.read(member.presence, t)
-    working = shared if shared != "working" else h.rep_reason(member.calendar, t)[0]
+    return standing_of(member, p.read(member.presence, t), working_at(member.calendar, shared, t))
+
+
+def working_at(calendar: h.RepCalendar, shared: str, t: datetime) -> str:
+    """Why the team's state, the company or the member's own calendar (time off, hours) keep
+    the member out at t, or "working"."""
+    return shared if shared != "working" else h.rep_reason(calendar, t)[0]
+
+
+def timeless(member: Member) -> bool:
+    """Whether the member's presence reads the same at every instant (no timer), so that their
+    standing depends on the instant only through `working_at`."""
+    return member.presence.until is None
+
+
+def standing_of(member: Member, eff: p.EffectivePresence, working: str) -> Standing:
+    """The standing of a member whose presence reads as `eff`, working or not as `working`."""
     cand = r.Candidate(
         member.rep_id,
         member.name,

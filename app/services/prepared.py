@@ -50,6 +50,8 @@ class PreparedTeam:
     team: Team  # a copy of the row, attached to no session
     members: tuple[Member, ...]
     by_day: dict[tuple[str, Any], Any] = field(default_factory=dict)  # per day or holiday
+    # each member's last standing with what it was built from (see _stand)
+    standing: dict[str, tuple[Any, st.Standing, roster.Seen]] = field(default_factory=dict)
 
 
 @dataclass
@@ -150,18 +152,40 @@ def look(
     fresh = _presence(session, pt.team.id)
     standing, seen, terms = [], [], {}
     for m in pt.members:
-        row = fresh.get(m.person.id)
+        rep_id = m.person.id
+        row = fresh.get(rep_id)
         if row is None:  # left the team or was deactivated since: raised the version too
             continue
-        rep_id = m.person.id
-        mem = st.Member(rep_id, m.person.name, m.position, m.taking_part, cals[rep_id], row)
-        s = st.stand(mem, shared, t)
+        s, one = _stand(pt, m, row, cals[rep_id], shared, t)
         standing.append(s)
-        seen.append(roster.Seen(m.person, s.presence, s.candidate))
+        seen.append(one)
         terms[rep_id] = m.terms
     return roster.Look(
         pt.team, routing.destination, routing.reason, seen, rules, tuple(standing), terms, t
     )
+
+
+def _stand(
+    pt: PreparedTeam,
+    m: Member,
+    row: tuple[Any, ...],
+    cal: h.RepCalendar,
+    shared: str,
+    t: datetime,
+) -> tuple[st.Standing, roster.Seen]:
+    """The member's standing at t. A member whose stored presence has no timer stands the same
+    as at the last answer while their presence row, calendar and working reason are unchanged:
+    that standing is reused (most members, most answers) instead of built again."""
+    key = (row, id(cal), st.working_at(cal, shared, t))
+    last = pt.standing.get(m.person.id)
+    if last is not None and last[0] == key:
+        return last[1], last[2]
+    mem = st.Member(m.person.id, m.person.name, m.position, m.taking_part, cal, _presence_of(row))
+    s = st.stand(mem, shared, t)
+    one = roster.Seen(m.person, s.presence, s.candidate)
+    if st.timeless(mem):  # cal is kept alive by the member, so its id names it while kept
+        pt.standing[m.person.id] = (key, s, one)
+    return s, one
 
 
 def _rules(
@@ -215,12 +239,13 @@ _PRESENCE = Raw(
 )
 
 
-def _presence(session: Session, team_id: str) -> dict[str, p.Presence]:
-    """Each member's stored presence, read fresh (one query)."""
-    found = {}
-    for rep_id, status, note, until, then, locked in _PRESENCE.rows(
-        session.connection(), {"team_id": team_id}
-    ):
-        then_status = p.Status(then) if then else None
-        found[rep_id] = p.Presence(p.Status(status), note, until, then_status, locked)
-    return found
+def _presence(session: Session, team_id: str) -> dict[str, tuple[Any, ...]]:
+    """Each member's stored presence as its row (status, note, until, then, lock), read fresh
+    (one query)."""
+    return {row[0]: row[1:] for row in _PRESENCE.rows(session.connection(), {"team_id": team_id})}
+
+
+def _presence_of(row: tuple[Any, ...]) -> p.Presence:
+    """A stored presence row as the domain reads it."""
+    status, note, until, then, locked = row
+    return p.Presence(p.Status(status), note, until, p.Status(then) if then else None, locked)

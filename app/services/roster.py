@@ -62,11 +62,13 @@ class Look:
     at: datetime  # the instant the team is seen at
 
     def shares(self, kind: r.Kind) -> dict[str, f.Share]:
-        """Each member's weight and cap for this kind of work."""
+        """Each member's weight and cap for this kind of work (members with the usual equal,
+        uncapped terms are left out: fairness reads them as f.EQUAL)."""
         lead = kind is r.Kind.LEAD
         return {
             rep: f.Share(t.weight, t.cap_lead if lead else t.cap_call)
             for rep, t in self.terms.items()
+            if t is not _EQUAL
         }
 
     @property
