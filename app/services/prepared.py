@@ -60,7 +60,7 @@ class PreparedCompany:
 
     version: int
     company: Company  # a copy of the row, attached to no session
-    teams: dict[str, PreparedTeam | None] = field(default_factory=dict)
+    teams: dict[str, PreparedTeam] = field(default_factory=dict)  # by slug
     holidays: dict[date, Mapping[date, str]] = field(default_factory=dict)
     subscribers: dict[str, list[str]] | None = None  # event type -> enabled endpoint ids
 
@@ -96,18 +96,18 @@ def forget() -> None:
 
 
 def team(session: Session, prep: PreparedCompany, slug: str) -> PreparedTeam:
-    """The company's team with this slug and its members; NotFound like teams.get."""
-    if slug not in prep.teams:
+    """The company's team with this slug and its members; NotFound like teams.get (a slug
+    not found is not kept: callers choose slugs, and a team made later raises the version)."""
+    found = prep.teams.get(slug)
+    if found is None:
         params = {"company_id": prep.company.id, "slug": slug}
         row = session.connection().execute(_TEAM, params).first()
-        found = None if row is None else Team(**row._mapping)
-        prep.teams[slug] = (
-            None if found is None else PreparedTeam(found, _members(session, found.id))
-        )
-    prepared = prep.teams[slug]
-    if prepared is None:
-        raise NotFound(f"No team '{slug}'.")
-    return prepared
+        if row is None:
+            raise NotFound(f"No team '{slug}'.")
+        team = Team(**row._mapping)
+        found = PreparedTeam(team, _members(session, team.id))
+        prep.teams[slug] = found
+    return found
 
 
 def holidays(session: Session, prep: PreparedCompany, t: datetime) -> Mapping[date, str]:
