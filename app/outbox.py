@@ -30,7 +30,7 @@ _INSERT = insert(WebhookDelivery)
 WEBHOOKS, PUSH, OFFERS = "webhooks", "push", "offers"
 STEPS = frozenset((WEBHOOKS, PUSH, OFFERS))
 ENDPOINTS = "endpoints"  # the webhook endpoints a transaction wrote deliveries for
-SUBSCRIBERS = "ondeck.subscribers"  # conn.info: subscribers of the next event, known already
+SUBSCRIBERS = "subscribers"  # {(company, event type): endpoint ids} known for the transaction
 
 Waker = Callable[[frozenset[str], frozenset[str]], None]  # (steps, webhook endpoints written)
 _wakers: "WeakKeyDictionary[Pool, Waker]" = WeakKeyDictionary()
@@ -77,7 +77,7 @@ def write(
     """Write the event for every enabled endpoint of the company subscribed to it (or only for
     `endpoint_ids`); the number of rows written."""
     if endpoint_ids is None:
-        known = conn.info.pop(SUBSCRIBERS, {}).get((company_id, type_))
+        known = (conn.info.get(KEY) or {}).get(SUBSCRIBERS, {}).get((company_id, type_))
         endpoint_ids = known if known is not None else _subscribed(conn, company_id, type_)
     if not endpoint_ids:
         return 0
@@ -96,9 +96,11 @@ def write(
 
 
 def known_subscribers(conn: Connection, company_id: str, type_: str, ids: list[str]) -> None:
-    """The subscribers of the next event of this type the connection writes, known already (the
-    hook's, prepared with the company under its config version): saves the read."""
-    conn.info[SUBSCRIBERS] = {(company_id, type_): ids}
+    """The company's subscribers to this event, known already for this transaction (the hook's,
+    prepared under the config version it read): its writes of the event skip the read."""
+    noted = conn.info.get(KEY)
+    if noted is not None:
+        noted.setdefault(SUBSCRIBERS, {})[(company_id, type_)] = ids
 
 
 def _subscribed(conn: Connection, company_id: str, type_: str) -> list[str]:
