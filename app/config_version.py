@@ -32,6 +32,7 @@ _UNPREPARED: dict[type, set[str]] = {
     },
 }  # fmt: skip
 
+RAISED = "ondeck.raised"  # session.info: the companies whose version this transaction raised
 _RAISE = (
     update(Company)
     .where(Company.id.in_(bindparam("ids", expanding=True)))  # type: ignore[attr-defined]
@@ -57,3 +58,17 @@ def _raise(session: Session, _context: Any) -> None:
                 ids.add(company_id)
     if ids:
         session.connection().execute(_RAISE, {"ids": sorted(ids)})
+        session.info.setdefault(RAISED, set()).update(ids)
+
+
+def raised_here(session: Session, company_id: str) -> bool:
+    """Whether this session's open transaction raised the company's version: what it reads of
+    the company may yet be rolled back, so it must not be prepared for others."""
+    return company_id in session.info.get(RAISED, ())
+
+
+@event.listens_for(Session, "after_transaction_end")
+def _forget(session: Session, transaction: Any) -> None:
+    """A transaction that ended (committed or not) raised nothing for the next one."""
+    if transaction.parent is None:
+        session.info.pop(RAISED, None)

@@ -20,6 +20,7 @@ from sqlalchemy import bindparam
 from sqlalchemy import select as columns
 from sqlmodel import Session, col
 
+from app import config_version
 from app.domain import hours as h
 from app.domain import presence as p
 from app.domain import standing as st
@@ -84,6 +85,8 @@ def company(session: Session, company_id: str, version: int | None = None) -> Pr
         return found
     row = session.connection().execute(_COMPANY, {"id": company_id}).one()
     found = PreparedCompany(version, Company(**row._mapping))
+    if config_version.raised_here(session, company_id):
+        return found  # read under this transaction's own uncommitted writes: kept for it alone
     if len(_cache) >= MAX_COMPANIES:
         _cache.pop(next(iter(_cache)), None)
     _cache[company_id] = found

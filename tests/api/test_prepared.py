@@ -2,16 +2,18 @@
 prepares raises the company's config version in the same transaction, the hook reads the
 version in its own, and a write made by another worker is seen by the very next answer."""
 
+import json
 from collections.abc import Callable
 from datetime import date
 
 import pytest
 from sqlmodel import Session, col, select
 
+from app import outbox
 from app.db import make_engine, transaction
-from app.integration_models import WebhookEndpoint
+from app.integration_models import WebhookDelivery, WebhookEndpoint
 from app.models import Company, Rep, Team, TeamMember, TimeOff
-from app.services import accounts, prepared
+from app.services import accounts, assigner, prepared
 from app.services import company as company_service
 from tests.builders import (
     World,
@@ -184,3 +186,43 @@ def test_members_keep_their_order_after_a_reorder(client, engine):
         rows[0].position, rows[1].position = 2, 1
     answer = hook(client, w)
     assert [t["rep"]["name"] for t in answer["trace"]] == ["Eve", "Dana"]
+
+
+def test_what_a_rolled_back_transaction_read_is_never_prepared_for_others(client, engine):
+    w, dana, eve = sales_of_two(engine)
+    with pytest.raises(RuntimeError), transaction(engine) as s:
+        s.get(Rep, dana.id).name = "Ghost"  # type: ignore[union-attr]
+        s.flush()  # raises the version in this transaction only
+        ghost = assigner.preview(s, w.company, team="sales", kind="lead", at=DEFAULT_NOW)
+        assert ghost["assignee"]["name"] == "Ghost"  # the transaction sees its own write
+        raise RuntimeError("rolled back")
+    with transaction(engine) as s:  # a later, committed write raises the version to the same number
+        s.get(Rep, eve.id).name = "Eve B."  # type: ignore[union-attr]
+    answer = hook(client, w)
+    assert [t["rep"]["name"] for t in answer["trace"]] == ["Dana", "Eve B."]
+
+
+def test_the_hook_writes_webhooks_to_the_prepared_subscribers_without_reading_them(
+    client, engine, monkeypatch
+):
+    w, _, _ = sales_of_two(engine)
+    with transaction(engine) as s:
+        s.add(
+            WebhookEndpoint(
+                company_id=w.company.id,
+                url="https://crm.example/hook",
+                events=["assignment.created"],
+                secret_enc="x",
+                created_at=DEFAULT_NOW,
+            )
+        )
+    hook(client, w)  # prepares the company under its new version
+
+    def no_read(*_args):
+        raise AssertionError("the hook read the subscribers again")
+
+    monkeypatch.setattr(outbox, "_subscribed", no_read)
+    answer = hook(client, w)
+    with Session(engine) as s:
+        found = s.exec(select(WebhookDelivery).where(WebhookDelivery.type == "assignment.created"))
+        assert answer["id"] in [json.loads(d.body)["data"]["id"] for d in found]
