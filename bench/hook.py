@@ -247,8 +247,7 @@ def measure_hook(
     proc = serve([sys.executable, "-m", "app", "serve", "--port", str(port)], env, port)
     try:
         target = f"http://127.0.0.1:{port}/api/v1/assignments"
-        busy = wrk(target, LUA % token, seconds, proc.pid)
-        return busy, wrk(target, LUA % token, max(3, seconds // 2), proc.pid, connections=1)
+        return busy_and_single(target, LUA % token, seconds, proc.pid)
     finally:
         stop(proc)
 
@@ -275,15 +274,21 @@ def measure_floor(tmp: Path, seconds: int) -> tuple[Run, Run]:
     )
     try:
         target = f"http://127.0.0.1:{port}/hook"
-        busy = wrk(target, LUA % "floor-token", seconds, proc.pid)
-        return busy, wrk(target, LUA % "floor-token", max(3, seconds // 2), proc.pid, connections=1)
+        return busy_and_single(target, LUA % "floor-token", seconds, proc.pid)
     finally:
         stop(proc)
 
 
-def _line(name: str, busy: Run, single: Run) -> str:
+def busy_and_single(url: str, lua: str, seconds: int, pid: int) -> tuple[Run, Run]:
+    """wrk at 32 connections, then at 1 for half as long (at least 3 s)."""
+    busy = wrk(url, lua, seconds, pid)
+    return busy, wrk(url, lua, max(3, seconds // 2), pid, connections=1)
+
+
+def line(name: str, busy: Run, single: Run, per: str = "answer") -> str:
+    """One server's figures on a line."""
     return (
-        f"{name}: {busy.rps:8.1f} req/s  p99 {busy.p99:7.2f} ms  CPU {busy.cpu_us:7.0f} us/answer"
+        f"{name}: {busy.rps:8.1f} req/s  p99 {busy.p99:7.2f} ms  CPU {busy.cpu_us:7.0f} us/{per}"
         f"  | 1 connection: p50 {single.p50:6.2f} ms"
     )
 
@@ -303,8 +308,8 @@ def main() -> None:
         tmp = Path(d)
         hook, hook1 = measure_hook(tmp, 50, 5_000, args.seconds)
         flo, flo1 = measure_floor(tmp, args.seconds)
-        print(_line("hook ", hook, hook1) + "  (50 reps, 20 time off each, 5,000 past)")
-        print(_line("floor", flo, flo1))
+        print(line("hook ", hook, hook1) + "  (50 reps, 20 time off each, 5,000 past)")
+        print(line("floor", flo, flo1))
         print(
             f"hook/floor throughput {hook.rps / flo.rps:.2f} (target >= 0.5), "
             f"p99 {hook.p99 / flo.p99:.2f} (target <= 2), "
@@ -335,8 +340,8 @@ def fairness(seconds: int, rounds: int) -> None:
         for r in range(rounds):
             equal.append(measure_hook(Path(d), 50, 5_000, seconds)[0])
             weighted.append(measure_hook(Path(d), 50, 5_000, seconds, weighted=True)[0])
-            print(f"round {r + 1}: " + _line("equal", equal[-1], equal[-1]))
-            print(f"round {r + 1}: " + _line("weighted+caps", weighted[-1], weighted[-1]))
+            print(f"round {r + 1}: " + line("equal", equal[-1], equal[-1]))
+            print(f"round {r + 1}: " + line("weighted+caps", weighted[-1], weighted[-1]))
     rps = sorted(w.rps / e.rps for e, w in zip(equal, weighted, strict=True))
     cpu = sorted(w.cpu_us / e.cpu_us for e, w in zip(equal, weighted, strict=True))
     print(

@@ -17,7 +17,7 @@ import httpx
 
 from bench import floor
 from bench.common import cli, company_token, free_port
-from bench.hook import Run, serve, stop, wrk
+from bench.hook import Run, busy_and_single, line, serve, stop
 
 LUA = """wrk.method = "PUT"
 wrk.headers["Content-Type"] = "application/json"
@@ -54,7 +54,7 @@ def measure_app(tmp: Path, seconds: int) -> tuple[Run, Run]:
         ).json()
         path = f"/api/v1/reps/{rep['id']}/status"
         lua = LUA.replace("TOKEN", token).replace("PATH", path)
-        return _both(base + path, lua, seconds, proc.pid)
+        return busy_and_single(base + path, lua, seconds, proc.pid)
     finally:
         stop(proc)
 
@@ -70,20 +70,9 @@ def measure_floor(tmp: Path, seconds: int) -> tuple[Run, Run]:
     try:
         target = f"/reps/{floor.REP}/status"
         lua = LUA.replace("TOKEN", "floor-token").replace("PATH", target)
-        return _both(f"http://127.0.0.1:{port}{target}", lua, seconds, proc.pid)
+        return busy_and_single(f"http://127.0.0.1:{port}{target}", lua, seconds, proc.pid)
     finally:
         stop(proc)
-
-
-def _both(url: str, lua: str, seconds: int, pid: int) -> tuple[Run, Run]:
-    return wrk(url, lua, seconds, pid), wrk(url, lua, max(3, seconds // 2), pid, connections=1)
-
-
-def _line(name: str, busy: Run, single: Run) -> str:
-    return (
-        f"{name}: {busy.rps:8.1f} req/s  p99 {busy.p99:7.2f} ms  CPU {busy.cpu_us:6.0f} us/request"
-        f"  | 1 connection: p50 {single.p50:6.2f} ms"
-    )
 
 
 def main() -> None:
@@ -94,8 +83,8 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as d:
         app, app1 = measure_app(Path(d), args.seconds)
         flo, flo1 = measure_floor(Path(d), args.seconds)
-    print(_line("status PUT", app, app1))
-    print(_line("floor     ", flo, flo1))
+    print(line("status PUT", app, app1, "request"))
+    print(line("floor     ", flo, flo1, "request"))
     print(
         f"status PUT/floor throughput {app.rps / flo.rps:.2f}, p99 {app.p99 / flo.p99:.2f}, "
         f"p50 at 1 connection {app1.p50 / flo1.p50:.2f}, CPU per request "
