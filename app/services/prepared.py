@@ -22,7 +22,6 @@ from sqlmodel import Session, col
 
 from app import config_version
 from app.domain import hours as h
-from app.domain import presence as p
 from app.domain import standing as st
 from app.integration_models import WebhookEndpoint
 from app.models import Company, Rep, Team, TeamMember
@@ -183,7 +182,9 @@ def _stand(
     last = pt.standing.get(m.person.id)
     if last is not None and last[0] == key:
         return last[1], last[2]
-    mem = st.Member(m.person.id, m.person.name, m.position, m.taking_part, cal, _presence_of(row))
+    mem = st.Member(
+        m.person.id, m.person.name, m.position, m.taking_part, cal, roster.presence_of(row)
+    )
     s = st.stand(mem, shared, t)
     one = roster.Seen(m.person, s.presence, s.candidate)
     if st.timeless(mem):  # cal is kept alive by the member, so its id names it while kept
@@ -246,9 +247,3 @@ def _presence(session: Session, team_id: str) -> dict[str, tuple[Any, ...]]:
     """Each member's stored presence as its row (status, note, until, then, lock), read fresh
     (one query)."""
     return {row[0]: row[1:] for row in _PRESENCE.rows(session.connection(), {"team_id": team_id})}
-
-
-def _presence_of(row: tuple[Any, ...]) -> p.Presence:
-    """A stored presence row as the domain reads it."""
-    status, note, until, then, locked = row
-    return p.Presence(p.Status(status), note, until, p.Status(then) if then else None, locked)

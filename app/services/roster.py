@@ -201,6 +201,12 @@ _MEMBERS = (
 _EQUAL = Terms()
 
 
+def presence_of(row: tuple[Any, ...]) -> p.Presence:
+    """A rep's stored presence (status, note, until, then, lock) as the domain reads it."""
+    status, note, until, then, locked = row
+    return p.Presence(p.Status(status), note, until, p.Status(then) if then else None, locked)
+
+
 def terms_of(weight: int, cap_lead: int | None, cap_call: int | None) -> Terms:
     """A member's terms (one shared object for the usual equal, uncapped ones)."""
     plain = weight == 1 and cap_lead is None and cap_call is None
@@ -214,8 +220,7 @@ def members(session: Session, team_id: str) -> list[tuple[Person, p.Presence, in
     for row in session.connection().execute(_MEMBERS, {"team_id": team_id}):
         (rep_id, name, email, phone, tz, hours, status, note, until, then, locked, pos, part,
          ids, weight, cap_lead, cap_call) = row  # fmt: skip
-        then_status = p.Status(then) if then else None
-        presence = p.Presence(p.Status(status), note, until, then_status, locked)
+        presence = presence_of((status, note, until, then, locked))
         person = Person(rep_id, name, email, phone, tz, hours_text(hours), ids)
         out.append((person, presence, pos, part, terms_of(weight, cap_lead, cap_call)))
     return out
